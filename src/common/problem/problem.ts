@@ -1,0 +1,35 @@
+import { FieldError } from './domain-error';
+import { PROBLEM_TYPE_BASE, ProblemType } from './problem-types';
+
+/** The RFC 9457 body every error response carries. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  correlationId?: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export function problemDocument(
+  problem: ProblemType,
+  code: string,
+  detail: string,
+  extra: { instance?: string; correlationId?: string; errors?: FieldError[] } = {},
+): ProblemDocument {
+  const doc: ProblemDocument = {
+    type: PROBLEM_TYPE_BASE + problem.slug,
+    title: problem.title,
+    status: problem.status,
+    detail,
+    code,
+  };
+  if (extra.instance) doc.instance = extra.instance;
+  if (extra.correlationId) doc.correlationId = extra.correlationId;
+  if (extra.errors && extra.errors.length > 0) doc.errors = extra.errors;
+  return doc;
+}

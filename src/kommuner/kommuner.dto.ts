@@ -1,0 +1,51 @@
+import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+
+/** SS 12000 school types (skolformer). */
+export const SCHOOL_TYPES = [
+  'FS', 'FKLASS', 'FTH', 'OPPFTH', 'GR', 'GRS', 'TR', 'SP', 'SAM', 'GY', 'GYS', 'VUX', 'VUXGR', 'VUXGY',
+  'VUXSARGR', 'VUXSARGY', 'SFI', 'SARVUX', 'SARVUXGR', 'SARVUXGY', 'KU', 'YH', 'FHS', 'STF', 'KKU', 'HS', 'ABU', 'AU',
+] as const;
+
+export class CreateKommunDto {
+  @Matches(/^[0-9]{4}$/, { message: 'code must be a four-digit kommun code (e.g. 1980)' })
+  code!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class UpdateKommunDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}
+
+export class PutSchoolUnitDto {
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @IsArray()
+  @ArrayMaxSize(SCHOOL_TYPES.length)
+  @IsIn(SCHOOL_TYPES, { each: true, message: 'each schoolTypes entry must be an SS 12000 school type' })
+  schoolTypes!: string[];
+}
+
+export interface KommunResource {
+  code: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SchoolUnitResource {
+  kommunCode: string;
+  code: string;
+  name: string;
+  schoolTypes: string[];
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { LearnerRecord } from './learner-record.types';
+
+/** Every string in NFC, so "å" typed as a + combining ring equals the precomposed "å". */
+export function normaliseUnicode<T>(value: T): T {
+  if (typeof value === 'string') return value.normalize('NFC') as T;
+  if (Array.isArray(value)) return value.map((v) => normaliseUnicode(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k.normalize('NFC')] = normaliseUnicode(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** JSON with keys sorted at every level: equal content gives equal bytes (and hashes). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The sections whose items carry provenance. */
+const ITEM_SECTIONS = [
+  'guardians',
+  'enrolments',
+  'groups',
+  'grades',
+  'assessments',
+  'attendance',
+  'supportMeasures',
+  'achievements',
+  'evidence',
+] as const;
+
+export interface ProvenanceDefaults {
+  adapter: string;
+  adapterVersion: string;
+  importedAt: string;
+}
+
+/**
+ * Fills in provenance where the sender gave none: the record's own source, the adapter that
+ * brought it in, and when. Items that arrived with provenance keep theirs.
+ */
+export function withProvenance(record: LearnerRecord, defaults: ProvenanceDefaults): LearnerRecord {
+  const provenance = {
+    sourcePlatform: record.source.platform,
+    sourceId: record.source.id,
+    adapter: defaults.adapter,
+    adapterVersion: defaults.adapterVersion,
+    importedAt: defaults.importedAt,
+  };
+  const out: Record<string, any> = { ...record };
+  out.pupil = { provenance, ...record.pupil };
+  if (record.contact) out.contact = { provenance, ...record.contact };
+  for (const section of ITEM_SECTIONS) {
+    const items = (record as unknown as Record<string, unknown>)[section];
+    if (Array.isArray(items)) out[section] = items.map((item) => ({ provenance, ...item }));
+  }
+  return out as LearnerRecord;
+}

@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { etagFor, etagMatches } from '../common/http/etag';
+import { KommunCode, RecordId } from '../common/http/path-params';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { DomainError } from '../common/problem/domain-error';
+import { PROBLEMS } from '../common/problem/problem-types';
+import { ChangeResource, RecordResource } from './record.mapper';
+import { canonicalJson, sha256Hex } from './record-content';
+import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
+import { RecordsService } from './records.service';
+
+@Controller('v1/kommuner/:kommunCode')
+export class RecordsController {
+  constructor(private readonly records: RecordsService) {}
+
+  @Post('records')
+  async upsert(
+    @KommunCode() kommunCode: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordResource> {
+    if (idempotencyKey !== undefined && !IdempotencyService.validKey(idempotencyKey)) {
+      const detail = 'Idempotency-Key must be 1 to 200 visible ASCII characters.';
+      throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter: 'Idempotency-Key', detail }]);
+    }
+    const requestHash = sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
+    const r = await this.records.upsert(kommunCode, body, { ifMatch, idempotencyKey, requestHash });
+    void reply.status(r.status).header('etag', etagFor(r.resource.version)).header('x-upsert-result', r.result);
+    if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.resource.id}`);
+    if (r.replayed) void reply.header('idempotent-replayed', 'true');
+    return r.resource;
+  }
+
+  @Get('records')
+  list(@KommunCode() kommunCode: string, @Query() query: ListRecordsQueryDto) {
+    return this.records.list(kommunCode, query);
+  }
+
+  @Get('records/:recordId')
+  async get(
+    @KommunCode() kommunCode: string,
+    @RecordId() id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordResource | undefined> {
+    const resource = await this.records.get(kommunCode, id);
+    void reply.header('etag', etagFor(resource.version));
+    if (etagMatches(ifNoneMatch, resource.version)) {
+      void reply.status(304);
+      return undefined;
+    }
+    return resource;
+  }
+
+  @Put('records/:recordId')
+  async replace(
+    @KommunCode() kommunCode: string,
+    @RecordId() id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordResource> {
+    const resource = await this.records.replace(kommunCode, id, body, ifMatch);
+    void reply.header('etag', etagFor(resource.version));
+    return resource;
+  }
+
+  @Delete('records/:recordId')
+  @HttpCode(204)
+  async delete(
+    @KommunCode() kommunCode: string,
+    @RecordId() id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.records.delete(kommunCode, id, ifMatch);
+  }
+
+  @Get('changes')
+  changes(
+    @KommunCode() kommunCode: string,
+    @Query() query: ChangesQueryDto,
+  ): Promise<{ data: ChangeResource[]; nextCursor: string; hasMore: boolean }> {
+    return this.records.changes(kommunCode, query);
+  }
+}

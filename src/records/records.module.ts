@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { KommunerModule } from '../kommuner/kommuner.module';
+import { RecordsBulkController } from './records-bulk.controller';
+import { RecordsBulkService } from './records-bulk.service';
+import { RecordsController } from './records.controller';
+import { RecordsRepository } from './records.repository';
+import { RecordsService } from './records.service';
+
+@Module({
+  imports: [KommunerModule],
+  controllers: [RecordsController, RecordsBulkController],
+  providers: [RecordsService, RecordsBulkService, RecordsRepository, IdempotencyService],
+  exports: [RecordsService],
+})
+export class RecordsModule {}

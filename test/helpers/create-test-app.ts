@@ -1,0 +1,56 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomInt } from 'node:crypto';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { createApp, RunningApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/env.schema';
+import { freshEmbeddedDir, removeDir, serverUrl } from './test-database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  running: RunningApp;
+  server: Server;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (same module, same configureApp as production) on a real database: a copy of
+ * the migrated embedded template, or the PostgreSQL server named by DATABASE_URL.
+ */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const url = serverUrl();
+  const dataDir = url ? undefined : freshEmbeddedDir('app');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DB_POOL_SIZE: '4',
+    ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
+    ...overrides,
+  });
+  const running = await createApp(config);
+  return {
+    app: running.app,
+    running,
+    server: running.app.getHttpServer(),
+    config,
+    close: async () => {
+      await running.close();
+      if (dataDir) removeDir(dataDir);
+    },
+  };
+}
+
+/**
+ * Registers a kommun under a code no other test uses: random, retried on a clash, so test files can
+ * share one server database without seeing each other's rows.
+ */
+export async function createKommun(server: Server, name = 'Testkommun'): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const code = String(1000 + randomInt(9000));
+    const res = await request(server).post('/v1/kommuner').send({ code, name });
+    if (res.status === 201) return code;
+    if (res.status !== 409) throw new Error(`could not create kommun: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  throw new Error('no free kommun code after 20 tries');
+}

@@ -1,0 +1,32 @@
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Test databases live here (git-ignored); the template is a migrated embedded database to copy. */
+export const TEST_DATA_ROOT = resolve(__dirname, '..', '..', '.test-data');
+export const TEMPLATE_DIR = join(TEST_DATA_ROOT, 'template');
+
+export const serverUrl = (): string | undefined => process.env.DATABASE_URL || undefined;
+
+/**
+ * Tests may wipe what they create, so they refuse a database whose name does not say it is for
+ * tests (the habit Sairyss's boilerplate keeps).
+ */
+export function assertTestDatabase(url: string): void {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  if (!/test/i.test(name)) {
+    throw new Error(`Refusing to run tests against database "${name}": its name must contain "test".`);
+  }
+}
+
+/** A fresh copy of the migrated template, for one test file's embedded database. */
+export function freshEmbeddedDir(label: string): string {
+  if (!existsSync(TEMPLATE_DIR)) throw new Error('The test template database is missing: run jest (its globalSetup makes it).');
+  const dir = join(TEST_DATA_ROOT, `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  mkdirSync(dir, { recursive: true });
+  cpSync(TEMPLATE_DIR, dir, { recursive: true, filter: (src) => !src.endsWith('portabel.lock') });
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
