@@ -18,6 +18,9 @@ export class CreateFoundation1767225600000 implements MigrationInterface {
         END IF;
       END $$`);
 
+    // A schema made with CREATE SCHEMA grants nothing to PUBLIC: say what the role may use.
+    await q.query(`DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO portabel_app', current_schema()); END $$`);
+
     await q.query(`
       CREATE TABLE kommuner (
         code        char(4)     NOT NULL,
