@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppConfig } from './config/env.schema';
 import { parseStrictJson } from './common/http/strict-json';
 import { ProblemFilter } from './common/problem/problem.filter';
-import { createValidationPipe } from './common/validation/validation-pipe';
+import { ProblemValidationPipe } from './common/validation/validation-pipe';
 import { loadOpenApiDocument } from './openapi/openapi-document';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -73,7 +73,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
 
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new ProblemValidationPipe());
 
   const document = loadOpenApiDocument();
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(document));
