@@ -3,10 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from './config/env.schema';
 import { parseStrictJson } from './common/http/strict-json';
 import { ProblemFilter } from './common/problem/problem.filter';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from './common/problem/problem';
+import { PROBLEMS } from './common/problem/problem-types';
 import { ProblemValidationPipe } from './common/validation/validation-pipe';
 import { loadOpenApiDocument } from './openapi/openapi-document';
 
@@ -27,6 +29,14 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL, say) bypass Nest's filters.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = problemDocument(PROBLEMS.malformedRequest, 'HTTP.BAD_URL', error.message, {
+        instance: request.url.split('?')[0],
+        correlationId: String(request.id),
+      });
+      void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    },
   });
 }
 

@@ -3,11 +3,12 @@ import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
 import { sampleRecord } from '../helpers/sample-record';
+import type { Enrolment } from '../../src/records/learner-record.types';
 
-const enrolment = (unit: string, year: number, extra: Record<string, unknown> = {}) => ({
+const enrolment = (unit: string, year: number, extra: Partial<Enrolment> = {}): Enrolment => ({
   organiserCode: '1980',
   schoolUnitCode: unit,
-  schoolType: 'GR',
+  schoolType: 'GR' as const,
   schoolYear: year,
   startDate: '2020-08-15',
   cancelled: false,

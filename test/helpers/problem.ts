@@ -16,7 +16,7 @@ export function expectProblem(
     status,
     detail: extra.detail ?? expect.any(String),
     code,
-    instance: res.req.path.split('?')[0],
+    instance: (res as unknown as { req: { path: string } }).req.path.split('?')[0],
     correlationId: res.headers['x-request-id'],
   };
   if (extra.errors) body.errors = extra.errors;

@@ -50,6 +50,15 @@ const FASTIFY_CODES: Record<string, ProblemType> = {
   FST_ERR_BAD_URL: PROBLEMS.malformedRequest,
 };
 
+const HTTP_CODES: Record<number, string> = {
+  400: 'HTTP.BAD_REQUEST',
+  404: 'HTTP.NOT_FOUND',
+  405: 'HTTP.METHOD_NOT_ALLOWED',
+  413: 'HTTP.PAYLOAD_TOO_LARGE',
+  415: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
+  503: 'HTTP.NOT_READY',
+};
+
 function byStatus(status: number): ProblemType {
   switch (status) {
     case 404:
@@ -104,7 +113,7 @@ export function mapError(err: unknown): MappedError {
           : status < 500
             ? err.message
             : problem.title;
-    return { problem, code: `HTTP.${status}`, detail, unexpected: status >= 500 && status !== 503 };
+    return { problem, code: HTTP_CODES[status] ?? `HTTP.${status}`, detail, unexpected: status >= 500 && status !== 503 };
   }
   if (err instanceof SyntaxError || err instanceof URIError) {
     return { problem: PROBLEMS.malformedRequest, code: 'HTTP.MALFORMED', detail: 'The request could not be parsed.', unexpected: false };
@@ -112,7 +121,7 @@ export function mapError(err: unknown): MappedError {
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return {
       problem: byStatus(e.statusCode),
-      code: `HTTP.${e.statusCode}`,
+      code: HTTP_CODES[e.statusCode] ?? `HTTP.${e.statusCode}`,
       detail: typeof e.message === 'string' ? e.message : 'The request was refused.',
       unexpected: false,
     };
