@@ -1,10 +1,10 @@
+import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';
-import { ConfigError, loadConfig } from './config/env.schema';
+import { AppConfig, ConfigError, loadConfig } from './config/env.schema';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -12,23 +12,36 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const running = await createApp(config);
   const { app, database } = running;
-  // enableShutdownHooks closes Nest on SIGTERM/SIGINT; the embedded database must close after it.
+  const logger = app.get(Logger);
+  // Graceful shutdown: stop taking requests, let those in flight finish, close the pool, and only
+  // then the embedded database, so that it is closed cleanly on disk.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void running.close().then(() => process.exit(0));
+      logger.log(`${signal} received, shutting down`, 'Bootstrap');
+      running.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
     });
   }
   await app.listen({ port: config.PORT, host: config.HOST });
-  const where = database.kind === 'embedded' ? `embedded PostgreSQL in ${database.embedded?.dataDir}` : 'PostgreSQL server';
-  app.get(require('nestjs-pino').Logger).log(
-    `portabel listening on http://${config.HOST}:${config.PORT} (${where}); docs at /docs`,
-    'Bootstrap',
-  );
+  const where =
+    database.kind === 'embedded'
+      ? `embedded PostgreSQL (PGlite) in ${database.embedded?.dataDir}; for production set DATABASE_URL`
+      : 'PostgreSQL server';
+  logger.log(`portabel listening on ${await app.getUrl()} (${where}); docs at /docs`, 'Bootstrap');
 }
 
-main().catch((err) => {
-  process.stderr.write(`portabel failed to start: ${(err as Error).stack ?? String(err)}\n`);
+main().catch((err: unknown) => {
+  process.stderr.write(`portabel failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -56,7 +56,7 @@ export class EmbeddedPostgres {
   /** Starts accepting connections (again); used at open and after a simulated outage in tests. */
   async startSocket(): Promise<void> {
     // A short path under the temp dir: Unix socket paths are limited to ~107 bytes.
-    this.socketDir = mkdtempSync(join(tmpdir(), 'portabel-pg-'));
+    this.socketDir ??= mkdtempSync(join(tmpdir(), 'portabel-pg-'));
     this.socketServer = new PGLiteSocketServer({
       db: this.db,
       path: join(this.socketDir, '.s.PGSQL.5432'),
@@ -69,11 +69,12 @@ export class EmbeddedPostgres {
   async stopSocket(): Promise<void> {
     await this.socketServer?.stop();
     this.socketServer = undefined;
-    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
   }
 
   async close(): Promise<void> {
     await this.stopSocket();
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+    this.socketDir = undefined;
     if (!this.db.closed) await this.db.close();
     await this.releaseLock?.();
     this.releaseLock = undefined;

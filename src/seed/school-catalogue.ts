@@ -64,7 +64,7 @@ export const KOMMUNER: readonly KommunInfo[] = [
     postalPrefixes: ['721', '722', '723', '724', '725', '726'],
     places: places(
       ['Skultuna', 'Skultuna'], ['Kopparlunden', 'Kopparlunds'], ['Bäckby', 'Bäckby'], ['Råby', 'Råby'],
-      ['Vallby', 'Vallby'], ['Hökåsen', 'Hökåsens'], ['Dingtuna', 'Dingtuna'], ['Tillberga', 'Tillberga'],
+      ['Vallby', 'Vallby'], ['Hökåsen', 'Hökåsen'], ['Dingtuna', 'Dingtuna'], ['Tillberga', 'Tillberga'],
       ['Barkarö', 'Barkarö'], ['Pettersberg', 'Pettersbergs'], ['Hammarby', 'Hammarby'], ['Önsta', 'Önsta'],
     ),
   },

@@ -8,12 +8,12 @@ export interface TextSubject {
   pronoun: string;
 }
 
-const fill = (template: string, who: TextSubject, extra: Record<string, string> = {}): string =>
-  template.replace(/\{(\w+)\}/g, (_, key: string) => {
+/** Fills {namn}, {hen} and {Hen} (the pronoun capitalised). */
+const fill = (template: string, who: TextSubject): string =>
+  template.replace(/\{(namn|hen|Hen)\}/g, (_, key: string) => {
     if (key === 'namn') return who.givenName;
     if (key === 'hen') return who.pronoun;
-    if (key === 'Hen') return who.pronoun.charAt(0).toUpperCase() + who.pronoun.slice(1);
-    return extra[key] ?? `{${key}}`;
+    return who.pronoun.charAt(0).toUpperCase() + who.pronoun.slice(1);
   });
 
 const IUP_PROGRESS = [
@@ -147,17 +147,27 @@ export function specialSupportText(prng: Prng, who: TextSubject): string {
   );
 }
 
-/** Titles of pupils' work kept as evidence, by subject. */
-export const EVIDENCE_TITLES: Readonly<Record<string, readonly string[]>> = {
-  SV: ['Bokrecension', 'Novell: Den sista sommaren', 'Argumenterande text om skoluniformer'],
-  EN: ['Podcast: My favourite place', 'Book report: Wonder'],
-  MA: ['Problemlösning: Geometri i skolgården', 'Statistikundersökning om skärmtid'],
-  BI: ['Laborationsrapport: Fotosyntes', 'Artkartläggning i närskogen'],
-  KE: ['Laborationsrapport: Syror och baser'],
-  FY: ['Laborationsrapport: Pendelns period'],
-  TK: ['Konstruktion: Bro av glasspinnar', 'Programmering: Trafikljus med micro:bit'],
-  BL: ['Självporträtt i akvarell', 'Serie om en vardagshändelse'],
-  SLJ: ['Slöjdalster: Träskål', 'Sydd väska med applikation'],
-  MU: ['Inspelning: Egen låt i grupp'],
-  HI: ['Tidslinje över industrialiseringen'],
+/** Pupils' work kept as evidence, by subject: title and the media type of the file. */
+// prettier-ignore
+export const EVIDENCE_ITEMS: Readonly<Record<string, readonly (readonly [string, EvidenceMediaType])[]>> = {
+  SV: [['Bokrecension', 'application/pdf'], ['Novell: Den sista sommaren', 'application/pdf'], ['Muntlig framställning om skoluniformer', 'video/mp4']],
+  EN: [['Podcast: My favourite place', 'audio/mpeg'], ['Book report: Wonder', 'application/pdf']],
+  MA: [['Problemlösning: Geometri i skolgården', 'application/pdf'], ['Statistikundersökning om skärmtid', 'application/pdf']],
+  BI: [['Laborationsrapport: Fotosyntes', 'application/pdf'], ['Artkartläggning i närskogen', 'image/jpeg']],
+  KE: [['Laborationsrapport: Syror och baser', 'application/pdf']],
+  FY: [['Laborationsrapport: Pendelns period', 'application/pdf']],
+  TK: [['Konstruktion: Bro av glasspinnar', 'image/jpeg'], ['Programmering: Trafikljus med micro:bit', 'video/mp4']],
+  BL: [['Självporträtt i akvarell', 'image/jpeg'], ['Serie om en vardagshändelse', 'image/jpeg']],
+  SLJ: [['Slöjdalster: Träskål', 'image/jpeg'], ['Sydd väska med applikation', 'image/jpeg']],
+  MU: [['Inspelning: Egen låt i grupp', 'audio/mpeg']],
+  HI: [['Tidslinje över industrialiseringen', 'application/pdf']],
+};
+
+export type EvidenceMediaType = 'application/pdf' | 'image/jpeg' | 'video/mp4' | 'audio/mpeg';
+
+export const FILE_EXTENSIONS: Readonly<Record<EvidenceMediaType, string>> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'video/mp4': 'mp4',
+  'audio/mpeg': 'mp3',
 };

@@ -1,0 +1,120 @@
+import { DataSource } from 'typeorm';
+import request from 'supertest';
+import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
+import { sampleRecord } from '../helpers/sample-record';
+
+/**
+ * No request can read or change another kommun's data: each endpoint is tried with kommun B's path
+ * on kommun A's data. Then the second wall: raw SQL as the application's role, with B's tenant set,
+ * sees and changes none of A's rows.
+ */
+describe('tenant isolation', () => {
+  let t: TestApp;
+  let a: string;
+  let b: string;
+  let recordA: { id: string; version: number };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    a = await createKommun(t.server, 'Kommun A');
+    b = await createKommun(t.server, 'Kommun B');
+    recordA = (await request(t.server).post(`/v1/kommuner/${a}/records`).send(sampleRecord('shared-source-id'))).body;
+    await request(t.server).put(`/v1/kommuner/${a}/school-units/11223344`).send({ name: 'A-skolan', schoolTypes: ['GR'] });
+  });
+  afterAll(() => t.close());
+
+  const recordOfA = () => request(t.server).get(`/v1/kommuner/${a}/records/${recordA.id}`);
+
+  it('GET a record through another kommun is 404, with nothing of the record in the body', async () => {
+    const res = await request(t.server).get(`/v1/kommuner/${b}/records/${recordA.id}`);
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toMatch(/Märta|Öberg|201203152382/);
+  });
+
+  it('PUT through another kommun is 404 and leaves the record alone', async () => {
+    const res = await request(t.server)
+      .put(`/v1/kommuner/${b}/records/${recordA.id}`)
+      .set('if-match', '"v1"')
+      .send(sampleRecord('shared-source-id', { pupil: { givenName: 'X', familyName: 'Y', securityMarking: 'Ingen' } }));
+    expect(res.status).toBe(404);
+    expect((await recordOfA()).body.record.pupil.givenName).toBe('Märta');
+  });
+
+  it('DELETE through another kommun is 404 and leaves the record alone', async () => {
+    expect((await request(t.server).delete(`/v1/kommuner/${b}/records/${recordA.id}`)).status).toBe(404);
+    expect((await recordOfA()).status).toBe(200);
+  });
+
+  it('an upsert with the same source in another kommun makes a separate record', async () => {
+    const res = await request(t.server)
+      .post(`/v1/kommuner/${b}/records`)
+      .send(sampleRecord('shared-source-id', { pupil: { givenName: 'Other', familyName: 'Pupil', securityMarking: 'Ingen' } }));
+    expect(res.status).toBe(201);
+    expect(res.body.id).not.toBe(recordA.id);
+    expect((await recordOfA()).body.record.pupil.givenName).toBe('Märta');
+  });
+
+  it("lists, changes and school units of one kommun never show another's", async () => {
+    const list = await request(t.server).get(`/v1/kommuner/${b}/records?limit=200`);
+    expect(list.body.data.map((r: { id: string }) => r.id)).not.toContain(recordA.id);
+    const changes = await request(t.server).get(`/v1/kommuner/${b}/changes?limit=1000`);
+    expect(changes.body.data.map((c: { recordId: string }) => c.recordId)).not.toContain(recordA.id);
+    const units = await request(t.server).get(`/v1/kommuner/${b}/school-units`);
+    expect(units.body.data).toEqual([]);
+    expect((await request(t.server).get(`/v1/kommuner/${b}/school-units/11223344`)).status).toBe(404);
+    expect((await request(t.server).delete(`/v1/kommuner/${b}/school-units/11223344`)).status).toBe(404);
+    expect((await request(t.server).get(`/v1/kommuner/${a}/school-units/11223344`)).status).toBe(200);
+  });
+
+  it('an Idempotency-Key of one kommun is not seen by another', async () => {
+    const key = `tenant-key-${Date.now()}`;
+    const first = await request(t.server).post(`/v1/kommuner/${a}/records`).set('idempotency-key', key).send(sampleRecord('idem-a'));
+    const second = await request(t.server).post(`/v1/kommuner/${b}/records`).set('idempotency-key', key).send(sampleRecord('idem-b'));
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.kommunCode).toBe(b);
+  });
+
+  describe('row-level security (raw SQL as the application role)', () => {
+    const asTenant = async <T>(kommun: string | null, sql: string, params: unknown[] = []): Promise<T> => {
+      const ds = t.app.get(DataSource);
+      return ds.transaction(async (em) => {
+        await em.query(`SELECT set_config('role', 'portabel_app', true)`);
+        if (kommun) await em.query(`SELECT set_config('app.kommun', $1, true)`, [kommun]);
+        return em.query(sql, params);
+      });
+    };
+
+    it.each(['learner_records', 'record_changes', 'school_units', 'idempotency_keys'])(
+      'hides every row of another kommun in %s',
+      async (table) => {
+        const mine = await asTenant<Array<{ n: number }>>(a, `SELECT count(*)::int AS n FROM ${table}`);
+        expect(mine[0].n).toBeGreaterThan(0);
+        const rows = await asTenant<Array<{ kommun_code: string }>>(b, `SELECT kommun_code FROM ${table}`);
+        expect(rows.filter((r) => r.kommun_code === a)).toEqual([]);
+        const unscoped = await asTenant<Array<{ n: number }>>(null, `SELECT count(*)::int AS n FROM ${table}`);
+        expect(unscoped[0].n).toBe(0);
+      },
+    );
+
+    it("refuses to write or change another kommun's rows", async () => {
+      await expect(
+        asTenant(b, `INSERT INTO school_units (kommun_code, code, name) VALUES ($1, '99999999', 'x')`, [a]),
+      ).rejects.toMatchObject({ driverError: { code: '42501' } });
+      const updated = await asTenant<[unknown[], number]>(b, `UPDATE learner_records SET version = 99 WHERE id = $1`, [recordA.id]);
+      expect(updated[1]).toBe(0);
+      const deleted = await asTenant<[unknown[], number]>(b, `DELETE FROM learner_records WHERE id = $1`, [recordA.id]);
+      expect(deleted[1]).toBe(0);
+      expect((await recordOfA()).body.version).toBe(1);
+    });
+
+    it('the application role cannot switch off row-level security or write to the kommun registry', async () => {
+      await expect(asTenant(b, `ALTER TABLE learner_records DISABLE ROW LEVEL SECURITY`)).rejects.toMatchObject({
+        driverError: { code: '42501' },
+      });
+      await expect(asTenant(b, `INSERT INTO kommuner (code, name) VALUES ('0001', 'x')`)).rejects.toMatchObject({
+        driverError: { code: '42501' },
+      });
+    });
+  });
+});
