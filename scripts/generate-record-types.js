@@ -13,8 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SCHEMA_PATH = path.join(ROOT, 'openapi/schemas/learner-record.v1.schema.json');
 const TYPES_PATH = path.join(ROOT, 'src/records/learner-record.types.ts');
 
-const BANNER = `/* eslint-disable */
-/**
+const BANNER = `/**
  * GENERATED FILE, DO NOT EDIT.
  * Source: openapi/schemas/learner-record.v1.schema.json
  * Regenerate with: npm run schema:types

@@ -14,7 +14,11 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 /** A valid twelve-digit civic number built from its parts. */
 const validCivicNo = fc
   .record({
-    date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+    date: fc.date({
+      min: new Date('1900-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    }),
     serial: fc.integer({ min: 0, max: 999 }),
     coordination: fc.boolean(),
   })

@@ -7,9 +7,13 @@ const ROOT = join(__dirname, '..', '..');
 describe('learner-record.types.ts', () => {
   it('matches what the JSON Schema generates', () => {
     // A child process, because the generator's formatter (prettier 3) cannot load inside jest's sandbox.
-    const expected = execFileSync(process.execPath, [join(ROOT, 'scripts', 'generate-record-types.js'), '--stdout'], {
-      encoding: 'utf8',
-    });
+    const expected = execFileSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'generate-record-types.js'), '--stdout'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const committed = readFileSync(join(ROOT, 'src', 'records', 'learner-record.types.ts'), 'utf8');
     if (committed !== expected) {
       throw new Error(

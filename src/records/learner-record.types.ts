@@ -1,4 +1,3 @@
-/* eslint-disable */
 /**
  * GENERATED FILE, DO NOT EDIT.
  * Source: openapi/schemas/learner-record.v1.schema.json

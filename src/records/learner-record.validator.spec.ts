@@ -33,7 +33,13 @@ function fullRecord(): LearnerRecord {
     },
     contact: {
       addresses: [
-        { type: 'Folkbokföring', streetAddress: 'Skolgatan 4', locality: 'Västerås', postalCode: '722 15', countryCode: 'SE' },
+        {
+          type: 'Folkbokföring',
+          streetAddress: 'Skolgatan 4',
+          locality: 'Västerås',
+          postalCode: '722 15',
+          countryCode: 'SE',
+        },
       ],
       emails: [{ value: 'marta@example.com', type: 'Privat' }],
       phoneNumbers: [{ value: '+46701740605', type: 'Mobil' }],
@@ -80,11 +86,31 @@ function fullRecord(): LearnerRecord {
         startDate: '2027-08-16',
         endDate: '2030-06-14',
       },
-      { organiserCode: '1980', schoolUnitCode: '12345678', schoolType: 'FTH', schoolYear: null, startDate: '2019-08-19' },
+      {
+        organiserCode: '1980',
+        schoolUnitCode: '12345678',
+        schoolType: 'FTH',
+        schoolYear: null,
+        startDate: '2019-08-19',
+      },
     ],
     groups: [
-      { id: 'g-9b', name: '9B', groupType: 'Klass', schoolUnitCode: '12345678', startDate: '2026-08-17', endDate: '2027-06-11' },
-      { id: 'g-ma-9b', name: 'MA 9B', groupType: 'Undervisning', schoolUnitCode: '12345678', startDate: '2026-08-17', provenance },
+      {
+        id: 'g-9b',
+        name: '9B',
+        groupType: 'Klass',
+        schoolUnitCode: '12345678',
+        startDate: '2026-08-17',
+        endDate: '2027-06-11',
+      },
+      {
+        id: 'g-ma-9b',
+        name: 'MA 9B',
+        groupType: 'Undervisning',
+        schoolUnitCode: '12345678',
+        startDate: '2026-08-17',
+        provenance,
+      },
     ],
     grades: [
       {
@@ -150,10 +176,19 @@ function fullRecord(): LearnerRecord {
         credential: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'] },
         issuer: 'did:web:skola.example',
         name: 'Simborgarmärket',
-        verification: { status: 'verified', method: 'eddsa-rdfc-2022', checkedAt: '2026-08-15T08:00:00Z', detail: 'ok' },
+        verification: {
+          status: 'verified',
+          method: 'eddsa-rdfc-2022',
+          checkedAt: '2026-08-15T08:00:00Z',
+          detail: 'ok',
+        },
         provenance,
       },
-      { format: 'vc-jwt', credential: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln', verification: { status: 'unverified' } },
+      {
+        format: 'vc-jwt',
+        credential: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln',
+        verification: { status: 'unverified' },
+      },
     ],
     evidence: [
       {
@@ -171,6 +206,7 @@ function fullRecord(): LearnerRecord {
 }
 
 /** A deep copy of the full record, changed by `edit`, as the unknown input the validator takes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits write deliberately ill-typed values
 function variant(edit: (record: any) => void): unknown {
   const record = structuredClone(fullRecord());
   edit(record);
@@ -242,7 +278,10 @@ describe('validateLearnerRecord', () => {
     expect(errors).toEqual(
       expect.arrayContaining([
         { pointer: '/schemaVersion', detail: 'must be "1.0"' },
-        { pointer: '/pupil/securityMarking', detail: 'must be one of: Ingen, Sekretessmarkering, Skyddad folkbokföring' },
+        {
+          pointer: '/pupil/securityMarking',
+          detail: 'must be one of: Ingen, Sekretessmarkering, Skyddad folkbokföring',
+        },
         { pointer: '/enrolments/0/schoolUnitCode', detail: 'must be 8 digits (skolenhetskod)' },
         { pointer: '/enrolments/0/organiserCode', detail: 'must be a string' },
         { pointer: '/pupil/birthDate', detail: 'must be a date, YYYY-MM-DD' },
@@ -283,14 +322,17 @@ describe('validateLearnerRecord', () => {
     expect(validateLearnerRecord(variant((r) => (r.guardians[0].civicNo.value = '19780921-4575')))).toEqual([
       { pointer: '/guardians/0/civicNo/value', detail: 'must be 12 digits, YYYYMMDDNNNN' },
     ]);
-    expect(validateLearnerRecord(variant((r) => (r.pupil.civicNo = { value: '14031212345', nationality: 'NO' })))).toEqual(
-      [],
-    );
+    expect(
+      validateLearnerRecord(variant((r) => (r.pupil.civicNo = { value: '14031212345', nationality: 'NO' }))),
+    ).toEqual([]);
   });
 
   it('refuses a Swedish civic number with a wrong check digit or date', () => {
     expect(validateLearnerRecord(variant((r) => (r.pupil.civicNo.value = '201203142384')))).toEqual([
-      { pointer: '/pupil/civicNo/value', detail: 'is not a valid personnummer or samordningsnummer: has a wrong check digit' },
+      {
+        pointer: '/pupil/civicNo/value',
+        detail: 'is not a valid personnummer or samordningsnummer: has a wrong check digit',
+      },
     ]);
     expect(validateLearnerRecord(variant((r) => (r.guardians[1].civicNo.value = '198102303165')))).toEqual([
       {
@@ -323,7 +365,10 @@ describe('validateLearnerRecord', () => {
 
   it('refuses more absence than scheduled time', () => {
     expect(validateLearnerRecord(variant((r) => (r.attendance[0].scheduledMinutes = 620)))).toEqual([
-      { pointer: '/attendance/0/scheduledMinutes', detail: 'must be at least validAbsenceMinutes + invalidAbsenceMinutes' },
+      {
+        pointer: '/attendance/0/scheduledMinutes',
+        detail: 'must be at least validAbsenceMinutes + invalidAbsenceMinutes',
+      },
     ]);
   });
 
@@ -375,7 +420,11 @@ describe('LEARNER_RECORD_SCHEMA', () => {
   });
 
   // Walks every subschema; `path` is for the failure message.
-  function walk(schema: JsonSchemaObject, path: string, visit: (schema: JsonSchemaObject, path: string) => void): void {
+  function walk(
+    schema: JsonSchemaObject,
+    path: string,
+    visit: (schema: JsonSchemaObject, path: string) => void,
+  ): void {
     visit(schema, path);
     const children = (key: string): [string, JsonSchemaObject][] =>
       Object.entries((schema[key] as Record<string, JsonSchemaObject> | undefined) ?? {});
@@ -383,7 +432,9 @@ describe('LEARNER_RECORD_SCHEMA', () => {
     for (const [name, child] of children('properties')) walk(child, `${path}/properties/${name}`, visit);
     if (schema.items) walk(schema.items as JsonSchemaObject, `${path}/items`, visit);
     for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-      (schema[key] as JsonSchemaObject[] | undefined)?.forEach((child, i) => walk(child, `${path}/${key}/${i}`, visit));
+      (schema[key] as JsonSchemaObject[] | undefined)?.forEach((child, i) =>
+        walk(child, `${path}/${key}/${i}`, visit),
+      );
     }
   }
 
@@ -397,7 +448,10 @@ describe('LEARNER_RECORD_SCHEMA', () => {
   it('bounds every string, array and object so nothing unbounded is accepted', () => {
     const unbounded: string[] = [];
     walk(LEARNER_RECORD_SCHEMA, '#', (schema, path) => {
-      if (schema.type === 'string' && !('maxLength' in schema || 'enum' in schema || boundedPattern(schema.pattern))) {
+      if (
+        schema.type === 'string' &&
+        !('maxLength' in schema || 'enum' in schema || boundedPattern(schema.pattern))
+      ) {
         unbounded.push(path);
       }
       if (schema.type === 'array' && !('maxItems' in schema)) unbounded.push(path);

@@ -52,7 +52,8 @@ const validateSchema = ajv.compile<LearnerRecord>(LEARNER_RECORD_SCHEMA);
  * express (valid civic numbers, date order, unique ids), keeping the two kinds apart.
  */
 export function checkLearnerRecord(input: unknown): LearnerRecordCheck {
-  if (!validateSchema(input)) return { schemaErrors: toFieldErrors(validateSchema.errors ?? []), ruleErrors: [] };
+  if (!validateSchema(input))
+    return { schemaErrors: toFieldErrors(validateSchema.errors ?? []), ruleErrors: [] };
   return { schemaErrors: [], ruleErrors: domainErrors(input) };
 }
 
@@ -76,7 +77,8 @@ const PATTERN_DETAILS: Record<string, string> = {
   '^[A-ZÅÄÖ0-9]{1,10}$': 'must be a subject code of up to 10 capital letters or digits, e.g. MA',
   '^[A-ZÅÄÖ0-9]{2,12}$': 'must be a curriculum code of capital letters and digits, e.g. LGR22',
   '^[A-ZÅÄÖ0-9]{1,20}$': 'must be a programme code of capital letters and digits, e.g. NA',
-  '^\\+?[0-9][0-9 ()-]{2,49}$': 'must be a phone number of digits, spaces, ( ) and -, optionally starting with +',
+  '^\\+?[0-9][0-9 ()-]{2,49}$':
+    'must be a phone number of digits, spaces, ( ) and -, optionally starting with +',
 };
 
 const FORMAT_DETAILS: Record<string, string> = {
@@ -149,6 +151,7 @@ function collapseAlternatives(errors: ErrorObject[]): ErrorObject[] {
 function describe(error: ErrorObject): FieldError | undefined {
   const at = error.instancePath;
   const params = error.params as Record<string, unknown>;
+  const limit = String(params.limit);
   switch (error.keyword) {
     // The then-branch's own error says what is wrong; the if wrapper adds nothing.
     case 'if':
@@ -168,26 +171,32 @@ function describe(error: ErrorObject): FieldError | undefined {
     case 'const':
       return { pointer: at, detail: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'format':
-      return { pointer: at, detail: FORMAT_DETAILS[String(params.format)] ?? `must be a valid ${params.format}` };
+      return {
+        pointer: at,
+        detail: FORMAT_DETAILS[String(params.format)] ?? `must be a valid ${String(params.format)}`,
+      };
     case 'pattern':
-      return { pointer: at, detail: PATTERN_DETAILS[String(params.pattern)] ?? `must match ${params.pattern}` };
+      return {
+        pointer: at,
+        detail: PATTERN_DETAILS[String(params.pattern)] ?? `must match ${String(params.pattern)}`,
+      };
     case 'minLength':
       return {
         pointer: at,
-        detail: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters`,
+        detail: params.limit === 1 ? 'must not be empty' : `must be at least ${limit} characters`,
       };
     case 'maxLength':
-      return { pointer: at, detail: `must be at most ${params.limit} characters` };
+      return { pointer: at, detail: `must be at most ${limit} characters` };
     case 'minItems':
-      return { pointer: at, detail: `must have at least ${params.limit} items` };
+      return { pointer: at, detail: `must have at least ${limit} items` };
     case 'maxItems':
-      return { pointer: at, detail: `must have at most ${params.limit} items` };
+      return { pointer: at, detail: `must have at most ${limit} items` };
     case 'maxProperties':
-      return { pointer: at, detail: `must have at most ${params.limit} fields` };
+      return { pointer: at, detail: `must have at most ${limit} fields` };
     case 'minimum':
-      return { pointer: at, detail: `must be at least ${params.limit}` };
+      return { pointer: at, detail: `must be at least ${limit}` };
     case 'maximum':
-      return { pointer: at, detail: `must be at most ${params.limit}` };
+      return { pointer: at, detail: `must be at most ${limit}` };
     default:
       return { pointer: at, detail: error.message ?? 'is not valid' };
   }
@@ -207,7 +216,9 @@ function domainErrors(record: LearnerRecord): FieldError[] {
       errors.push({ pointer: '/pupil/birthDate', detail: `does not match the date in civicNo (${encoded})` });
     }
   }
-  record.guardians?.forEach((guardian, i) => checkCivicNo(guardian.civicNo, `/guardians/${i}/civicNo`, errors));
+  record.guardians?.forEach((guardian, i) =>
+    checkCivicNo(guardian.civicNo, `/guardians/${i}/civicNo`, errors),
+  );
 
   record.enrolments?.forEach((enrolment, i) =>
     checkOrder(enrolment.startDate, enrolment.endDate, `/enrolments/${i}/endDate`, 'startDate', errors),
@@ -221,7 +232,12 @@ function domainErrors(record: LearnerRecord): FieldError[] {
 
   record.attendance?.forEach((term, i) => {
     const { validAbsenceMinutes: valid, invalidAbsenceMinutes: invalid, scheduledMinutes: scheduled } = term;
-    if (valid !== undefined && invalid !== undefined && scheduled !== undefined && valid + invalid > scheduled) {
+    if (
+      valid !== undefined &&
+      invalid !== undefined &&
+      scheduled !== undefined &&
+      valid + invalid > scheduled
+    ) {
       errors.push({
         pointer: `/attendance/${i}/scheduledMinutes`,
         detail: 'must be at least validAbsenceMinutes + invalidAbsenceMinutes',
@@ -242,7 +258,11 @@ function isSwedish(civicNo: CivicNo): boolean {
 function checkCivicNo(civicNo: CivicNo | undefined, pointer: string, errors: FieldError[]): void {
   if (!civicNo || !isSwedish(civicNo)) return;
   const problem = civicNoProblem(civicNo.value);
-  if (problem) errors.push({ pointer: `${pointer}/value`, detail: `is not a valid personnummer or samordningsnummer: ${problem}` });
+  if (problem)
+    errors.push({
+      pointer: `${pointer}/value`,
+      detail: `is not a valid personnummer or samordningsnummer: ${problem}`,
+    });
 }
 
 function checkOrder(

@@ -12,14 +12,7 @@ describe('createPrng', () => {
 
   it('pins the sequence, so seed data stays the same across releases', () => {
     const prng = createPrng(1);
-    expect(Array.from({ length: 4 }, () => prng.int(0, 999))).toMatchInlineSnapshot(`
-      [
-        254,
-        630,
-        913,
-        588,
-      ]
-    `);
+    expect(Array.from({ length: 4 }, () => prng.int(0, 999))).toEqual([425, 790, 691, 524]);
   });
 
   it('keeps every helper within its range', () => {
@@ -42,7 +35,13 @@ describe('createPrng', () => {
     const counts = { a: 0, b: 0, never: 0 };
     let heads = 0;
     for (let i = 0; i < 20_000; i++) {
-      counts[prng.weighted([['a', 3], ['b', 1], ['never', 0]] as const)]++;
+      counts[
+        prng.weighted([
+          ['a', 3],
+          ['b', 1],
+          ['never', 0],
+        ] as const)
+      ]++;
       if (prng.chance(0.1)) heads++;
     }
     expect(counts.never).toBe(0);

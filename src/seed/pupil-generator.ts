@@ -100,7 +100,18 @@ const UNIT_KINDS = {
 type UnitKind = keyof typeof UNIT_KINDS;
 
 // The first four cover every stage, so even a small kommun has somewhere for every pupil.
-const UNIT_KIND_CYCLE: readonly UnitKind[] = ['F-9', 'F-6', 'GY', '7-9', 'F-6', 'F-9', 'F-6', 'GY', 'F-6', '7-9'];
+const UNIT_KIND_CYCLE: readonly UnitKind[] = [
+  'F-9',
+  'F-6',
+  'GY',
+  '7-9',
+  'F-6',
+  'F-9',
+  'F-6',
+  'GY',
+  'F-6',
+  '7-9',
+];
 
 /** Made-up school units of a kommun, named after its districts. Unit j is the same whatever count. */
 export function generateSchoolUnits(opts: GenerateSchoolUnitsOptions): SeedSchoolUnit[] {
@@ -154,7 +165,8 @@ export function* generatePupils(opts: GeneratePupilsOptions): Generator<LearnerR
 }
 
 function assertKommunCode(code: string): void {
-  if (!/^[0-9]{4}$/.test(code)) throw new RangeError(`kommunCode must be 4 digits, got ${JSON.stringify(code)}`);
+  if (!/^[0-9]{4}$/.test(code))
+    throw new RangeError(`kommunCode must be 4 digits, got ${JSON.stringify(code)}`);
 }
 
 interface UnitInfo {
@@ -211,10 +223,14 @@ class SeedWorld {
     this.units = units.map(unitInfo);
     // Stages 0..n with no gap: a pupil must have had a school for every year up to their own.
     this.stages = [];
-    while (this.stages.length < 13 && this.units.some((u) => u.from <= this.stages.length && this.stages.length <= u.to)) {
+    while (
+      this.stages.length < 13 &&
+      this.units.some((u) => u.from <= this.stages.length && this.stages.length <= u.to)
+    ) {
       this.stages.push(this.stages.length);
     }
-    if (this.stages.length === 0) throw new RangeError('schoolUnits must include one that takes förskoleklass');
+    if (this.stages.length === 0)
+      throw new RangeError('schoolUnits must include one that takes förskoleklass');
     this.slug = asciiSlug(kommun.name);
   }
 
@@ -242,7 +258,12 @@ class SeedWorld {
       pupil: {
         ...(civicNoPlan === 'none'
           ? {}
-          : { civicNo: { value: this.pupilCivicNo(facts, civicNoPlan === 'samordningsnummer'), nationality: 'SE' } }),
+          : {
+              civicNo: {
+                value: this.pupilCivicNo(facts, civicNoPlan === 'samordningsnummer'),
+                nationality: 'SE',
+              },
+            }),
         givenName: facts.givenName,
         ...(prng.chance(0.04) ? { middleName: prng.pick(SWEDISH_FAMILY_NAMES) } : {}),
         familyName: facts.familyName,
@@ -250,7 +271,11 @@ class SeedWorld {
         sex: facts.sex,
         securityMarking,
         ...(facts.stage >= 3
-          ? { externalIdentifiers: [{ value: uuid(prng), context: `https://idp.${this.slug}.example`, globallyUnique: true }] }
+          ? {
+              externalIdentifiers: [
+                { value: uuid(prng), context: `https://idp.${this.slug}.example`, globallyUnique: true },
+              ],
+            }
           : {}),
         provenance,
       },
@@ -328,7 +353,7 @@ class SeedWorld {
     const k = Math.floor(index / this.stages.length);
     const offset = deriveSeed(this.seed, this.kommun.code, 'slots', stage) % 36500;
     // 7919 is prime and shares no factor with 36500, so k ↦ slot is one-to-one for k < 36500.
-    const slot = (((k % 36500) * 7919 + offset) % 36500 + 36500) % 36500;
+    const slot = ((((k % 36500) * 7919 + offset) % 36500) + 36500) % 36500;
     return { day: slot % 365, serialPrefix: Math.floor(slot / 365) };
   }
 
@@ -350,7 +375,11 @@ class SeedWorld {
         // At year 7 most pupils go to a 7–9 school rather than the F–9 school next door.
         const preferred = s === 7 ? candidates.filter((u) => u.from === 7) : [];
         const next =
-          preferred.length > 0 && prng.chance(0.7) ? prng.pick(preferred) : candidates.length > 0 ? prng.pick(candidates) : current;
+          preferred.length > 0 && prng.chance(0.7)
+            ? prng.pick(preferred)
+            : candidates.length > 0
+              ? prng.pick(candidates)
+              : current;
         if (next && next !== current) {
           current = next;
           placements.push({ unit: current, from: s, to: s });
@@ -369,7 +398,13 @@ class SeedWorld {
     const street = `${prng.pick(STREET_NAMES)} ${prng.int(1, 60)}${prng.chance(0.1) ? prng.pick(['A', 'B']) : ''}`;
     const flat = prng.chance(0.45) ? ` lgh ${prng.int(10, 14)}0${prng.int(1, 4)}` : '';
     const postalCode = `${prng.pick(this.kommun.postalPrefixes)} ${String(prng.int(10, 99))}`;
-    return { type: 'Folkbokföring', streetAddress: street + flat, locality: this.kommun.postTown, postalCode, countryCode: 'SE' };
+    return {
+      type: 'Folkbokföring',
+      streetAddress: street + flat,
+      locality: this.kommun.postTown,
+      postalCode,
+      countryCode: 'SE',
+    };
   }
 
   private pupilContact(facts: PupilFacts, address: Address | undefined): Contact {
@@ -380,11 +415,16 @@ class SeedWorld {
       const local = `${asciiSlug(facts.givenName)}.${asciiSlug(facts.familyName)}${facts.index % 97}`;
       contact.emails = [{ value: `${local}@elev.${this.slug}.example`, type: 'Skola' }];
     }
-    if (facts.stage >= 5 && prng.chance(0.75)) contact.phoneNumbers = [{ value: fictionalMobile(prng), type: 'Mobil' }];
+    if (facts.stage >= 5 && prng.chance(0.75))
+      contact.phoneNumbers = [{ value: fictionalMobile(prng), type: 'Mobil' }];
     return contact;
   }
 
-  private guardians(facts: PupilFacts, pupilAddress: Address | undefined, protectedAddress: boolean): Guardian[] {
+  private guardians(
+    facts: PupilFacts,
+    pupilAddress: Address | undefined,
+    protectedAddress: boolean,
+  ): Guardian[] {
     const { prng } = facts;
     const count = prng.chance(0.78) ? 2 : 1;
     const pupilBirthYear = Number(facts.birthDate.slice(0, 4));
@@ -425,7 +465,9 @@ class SeedWorld {
         contact.addresses = [address];
       }
       const given = prng.pick(sex === 'Kvinna' ? names.female : names.male);
-      contact.emails = [{ value: `${asciiSlug(given)}.${asciiSlug(familyName)}@example.com`, type: 'Privat' }];
+      contact.emails = [
+        { value: `${asciiSlug(given)}.${asciiSlug(familyName)}@example.com`, type: 'Privat' },
+      ];
       contact.phoneNumbers = [{ value: fictionalMobile(prng), type: 'Mobil' }];
       if (prng.chance(0.3)) contact.phoneNumbers.push({ value: fictionalLandline(prng), type: 'Arbete' });
       const civicNoPlan = prng.weighted([
@@ -433,14 +475,20 @@ class SeedWorld {
         ['samordningsnummer', facts.origin ? 2 : 0.2],
         ['none', 2],
       ] as const);
-      const birthDate = isoDate(new Date(Date.UTC(pupilBirthYear - prng.int(22, 44), 0, 1 + prng.int(0, 364))));
+      const birthDate = isoDate(
+        new Date(Date.UTC(pupilBirthYear - prng.int(22, 44), 0, 1 + prng.int(0, 364))),
+      );
       guardians.push({
         id: `${facts.sourceId}-vh${n + 1}`,
         ...(civicNoPlan === 'none'
           ? {}
           : {
               civicNo: {
-                value: civicNo(birthDate, prng.int(0, 99) * 10 + prng.int(0, 4) * 2 + (sex === 'Man' ? 1 : 0), civicNoPlan === 'samordningsnummer'),
+                value: civicNo(
+                  birthDate,
+                  prng.int(0, 99) * 10 + prng.int(0, 4) * 2 + (sex === 'Man' ? 1 : 0),
+                  civicNoPlan === 'samordningsnummer',
+                ),
               },
             }),
         givenName: given,
@@ -463,10 +511,12 @@ class SeedWorld {
     for (const placement of facts.placements) {
       const code = placement.unit.unit.code;
       const isLast = placement === facts.placements[facts.placements.length - 1];
-      const endOf = (stage: number) => (isLast && stage === facts.stage ? {} : { endDate: vtEnd(autumnOf(facts, stage) + 1) });
+      const endOf = (stage: number) =>
+        isLast && stage === facts.stage ? {} : { endDate: vtEnd(autumnOf(facts, stage) + 1) };
       if (placement.from >= 10) {
         const programme = facts.programme ?? GY_PROGRAMMES[0];
-        const orientation = programme.orientations.length > 0 ? facts.prng.pick(programme.orientations) : undefined;
+        const orientation =
+          programme.orientations.length > 0 ? facts.prng.pick(programme.orientations) : undefined;
         enrolments.push({
           organiserCode,
           schoolUnitCode: code,
@@ -526,7 +576,13 @@ class SeedWorld {
       if (placement.from >= 10) {
         const start = autumnOf(facts, placement.from);
         const name = `${facts.programme?.code ?? 'GY'}${String(start).slice(2)}${facts.classLetter}`;
-        groups.push({ id: `${placement.unit.unit.code}-${name}`, name, groupType: 'Klass', schoolUnitCode: placement.unit.unit.code, startDate: htStart(start) });
+        groups.push({
+          id: `${placement.unit.unit.code}-${name}`,
+          name,
+          groupType: 'Klass',
+          schoolUnitCode: placement.unit.unit.code,
+          startDate: htStart(start),
+        });
         continue;
       }
       for (let s = Math.max(placement.from, facts.stage - 1); s <= placement.to; s++) {
@@ -549,10 +605,24 @@ class SeedWorld {
       schoolUnitCode: code,
       ...thisYear,
     });
-    if (facts.stage >= 7) groups.push(teaching(`mentor-${facts.stage}${facts.classLetter}`, `Mentor ${facts.stage <= 9 ? facts.stage : `${facts.programme?.code ?? 'GY'}${String(autumnOf(facts, 10)).slice(2)}`}${facts.classLetter}`, 'Mentor'));
+    if (facts.stage >= 7)
+      groups.push(
+        teaching(
+          `mentor-${facts.stage}${facts.classLetter}`,
+          `Mentor ${facts.stage <= 9 ? facts.stage : `${facts.programme?.code ?? 'GY'}${String(autumnOf(facts, 10)).slice(2)}`}${facts.classLetter}`,
+          'Mentor',
+        ),
+      );
     if (facts.stage >= 6 && facts.stage <= 9) {
-      if (facts.modernLanguage) groups.push(teaching(`m2-${facts.modernLanguage}-${facts.stage}`, `${capitalise(facts.modernLanguage)} ${facts.stage}`));
-      if (facts.subjects.includes('SVA')) groups.push(teaching(`sva-${facts.stage}`, `Svenska som andraspråk ${facts.stage}`));
+      if (facts.modernLanguage)
+        groups.push(
+          teaching(
+            `m2-${facts.modernLanguage}-${facts.stage}`,
+            `${capitalise(facts.modernLanguage)} ${facts.stage}`,
+          ),
+        );
+      if (facts.subjects.includes('SVA'))
+        groups.push(teaching(`sva-${facts.stage}`, `Svenska som andraspråk ${facts.stage}`));
       groups.push(teaching(`ma-${facts.stage}${facts.classLetter}`, `MA ${facts.stage}${facts.classLetter}`));
     }
     if (facts.origin && facts.subjects.includes('ML')) {
@@ -560,7 +630,13 @@ class SeedWorld {
     }
     if (facts.stage >= 10 && facts.programme) {
       const courses = facts.programme.courses[facts.stage - 10] ?? [];
-      for (const course of courses) groups.push(teaching(`${course}-${facts.programme.code}`, `${course} ${facts.programme.code}${facts.classLetter}`));
+      for (const course of courses)
+        groups.push(
+          teaching(
+            `${course}-${facts.programme.code}`,
+            `${course} ${facts.programme.code}${facts.classLetter}`,
+          ),
+        );
     }
     return groups;
   }
@@ -569,7 +645,8 @@ class SeedWorld {
     const { prng } = facts;
     const grades: Grade[] = [];
     const affinity = new Map(facts.subjects.map((code) => [code, prng.normal() * 0.5]));
-    const gradeFor = (code: string): string => letterGrade(facts.ability + (affinity.get(code) ?? 0) + prng.normal() * 0.45);
+    const gradeFor = (code: string): string =>
+      letterGrade(facts.ability + (affinity.get(code) ?? 0) + prng.normal() * 0.45);
     // Terminsbetyg every term from year 6; the spring of year 9 gives the slutbetyg. A gymnasium pupil's
     // record keeps only the slutbetyg from grundskola, which is what the gymnasium receives.
     for (let s = facts.stage >= 10 ? 9 : 6; s <= Math.min(facts.stage - 1, 9); s++) {
@@ -740,7 +817,10 @@ class SeedWorld {
         ...(prng.chance(0.5)
           ? {
               xapiStatement: {
-                actor: { objectType: 'Agent', account: { homePage: `https://lms.${this.slug}.example`, name: facts.sourceId } },
+                actor: {
+                  objectType: 'Agent',
+                  account: { homePage: `https://lms.${this.slug}.example`, name: facts.sourceId },
+                },
                 verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'sv-SE': 'slutförde' } },
                 object: { objectType: 'Activity', id: uri, definition: { name: { 'sv-SE': title } } },
                 timestamp: recordedAt,
@@ -797,7 +877,10 @@ class SeedWorld {
         const origin = prng.chance(0.15) ? prng.pick(OTHER_ORIGIN_NAMES) : undefined;
         const names = origin ?? { ...SWEDISH_ADULT_NAMES, family: SWEDISH_FAMILY_NAMES };
         const given = prng.pick(prng.chance(0.65) ? names.female : names.male);
-        return { id: `t-${unitCode}-${String(n + 1).padStart(2, '0')}`, name: `${given} ${prng.pick(names.family)}` };
+        return {
+          id: `t-${unitCode}-${String(n + 1).padStart(2, '0')}`,
+          name: `${given} ${prng.pick(names.family)}`,
+        };
       });
       this.teachers.set(unitCode, pool);
     }

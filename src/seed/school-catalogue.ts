@@ -1,6 +1,7 @@
 // Real reference data for synthetic records: kommun codes (SCB), grundskola subject codes and gymnasium
 // programme and course codes (Skolverket, Lgr22 and Gy11). Place names are real districts, used only to name
 // made-up school units; the school unit codes are generated and belong to no real school.
+// Long tables are kept compact (prettier-ignore): one entry a line would make them hard to scan.
 
 /** A district of a kommun and the stem it takes in compounds (Kopparlunden → Kopparlundsgymnasiet). */
 export interface Place {
@@ -22,6 +23,7 @@ export interface KommunInfo {
 
 const places = (...pairs: [string, string][]): Place[] => pairs.map(([name, stem]) => ({ name, stem }));
 
+// prettier-ignore
 export const KOMMUNER: readonly KommunInfo[] = [
   {
     code: '0180',
@@ -145,10 +147,12 @@ export function findKommun(code: string): KommunInfo {
 }
 
 /** Parts of made-up district names (Ek + backen = Ekbacken, stem Ekbacks) for kommuner without listed places. */
+// prettier-ignore
 export const GENERIC_PLACE_PREFIXES: readonly string[] = [
   'Ek', 'Björk', 'Lind', 'Sjö', 'Berg', 'Tall', 'Gran', 'Sol', 'Rosen', 'Furu',
   'Hassel', 'Äppel', 'Lönn', 'Strand', 'Kvarn', 'Bäck', 'Hög', 'Rönn', 'Al', 'Ås',
 ];
+// prettier-ignore
 export const GENERIC_PLACE_SUFFIXES: readonly Place[] = places(
   ['backen', 'backs'], ['dalen', 'dals'], ['lunden', 'lunds'], ['viken', 'viks'],
   ['ängen', 'ängs'], ['höjden', 'höjds'], ['hagen', 'hags'], ['gården', 'gårds'],
@@ -316,6 +320,7 @@ export const GY_PROGRAMMES: readonly Programme[] = [
 ];
 
 /** How often pupils choose each programme (roughly the national spread). */
+// prettier-ignore
 export const GY_PROGRAMME_WEIGHTS: Readonly<Record<string, number>> = {
   NA: 16, SA: 20, EK: 15, TE: 12, ES: 7, EE: 5, BF: 4, VO: 4, BA: 5, FT: 4, HA: 4, RL: 4,
 };

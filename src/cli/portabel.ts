@@ -1,0 +1,48 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config/env.schema';
+import { migrationRevert, migrationRun } from './migration.command';
+import { seed } from './seed.command';
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+};
+
+const kommunCode = (value: string) => {
+  if (!/^[0-9]{4}$/.test(value)) throw new InvalidArgumentError('must be a four-digit kommun code, e.g. 1980.');
+  return value;
+};
+
+/**
+ * The operator's command line. It works on the same database as the service: the embedded one in
+ * DATA_DIR (while the service is stopped: one process at a time) or the server in DATABASE_URL.
+ */
+const program = new Command()
+  .name('portabel')
+  .description('portabel: learner-record portability for Swedish schools')
+  .showHelpAfterError();
+
+program
+  .command('migration:run')
+  .description('apply pending database migrations')
+  .action(() => migrationRun(loadConfig()));
+
+program
+  .command('migration:revert')
+  .description('revert the most recent migration')
+  .action(() => migrationRevert(loadConfig()));
+
+program
+  .command('seed')
+  .description('fill a kommun with realistic synthetic pupils (deterministic for a given --seed)')
+  .requiredOption('--kommun <code>', 'kommun code, e.g. 1980 (Västerås)', kommunCode)
+  .option('--pupils <n>', 'how many pupils', integer('--pupils', 1, 2_000_000), 1000)
+  .option('--seed <n>', 'random seed: the same seed gives the same pupils', integer('--seed', 0, 2 ** 31 - 1), 1)
+  .option('--school-units <n>', 'how many school units', integer('--school-units', 1, 500))
+  .action((opts: { kommun: string; pupils: number; seed: number; schoolUnits?: number }) => seed(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `portabel: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.exitCode = err instanceof ConfigError ? 2 : 1;
+});
