@@ -1,13 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { LearnerRecord } from './learner-record.types';
 
-/** Every string in NFC, so "å" typed as a + combining ring equals the precomposed "å". */
+// Only strings with a non-ASCII character can change under NFC; most strings are skipped.
+const NON_ASCII = /[^\u0000-\u007f]/;
+const nfc = (s: string): string => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
+
+/**
+ * A copy in canonical form: every string in NFC (so "å" typed as a + combining ring equals the
+ * precomposed "å") and object keys sorted, so that JSON.stringify of equal content gives equal bytes.
+ * One walk does both: it runs for every record imported.
+ */
 export function normaliseUnicode<T>(value: T): T {
-  if (typeof value === 'string') return value.normalize('NFC') as T;
+  if (typeof value === 'string') return nfc(value) as T;
   if (Array.isArray(value)) return value.map((v) => normaliseUnicode(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k.normalize('NFC')] = normaliseUnicode(v);
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[nfc(k)] = normaliseUnicode(v);
+    }
     return out as T;
   }
   return value;
@@ -15,14 +26,7 @@ export function normaliseUnicode<T>(value: T): T {
 
 /** JSON with keys sorted at every level: equal content gives equal bytes (and hashes). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return JSON.stringify(normaliseUnicode(value));
 }
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -1,6 +1,6 @@
 import type { LearnerRecord } from './learner-record.types';
 import { checkLearnerRecord } from './learner-record.validator';
-import { canonicalJson, normaliseUnicode, ProvenanceDefaults, sha256Hex, withProvenance } from './record-content';
+import { normaliseUnicode, ProvenanceDefaults, sha256Hex, withProvenance } from './record-content';
 import { recordInvalid, recordRejected } from './records.errors';
 import type { UpsertRow } from './records.repository';
 
@@ -23,11 +23,12 @@ export function checkRecord(input: unknown): LearnerRecord {
 }
 
 /**
- * Hashes the content as sent (so a resend of the same content is recognised as unchanged), then
+ * Takes a record from checkRecord. Hashes the content as sent (so a resend of the same content is recognised as unchanged), then
  * fills in provenance and serialises once for storage.
  */
 export function prepareRecord(record: LearnerRecord, provenance: ProvenanceDefaults): PreparedRecord {
-  const contentHash = sha256Hex(canonicalJson(record));
+  // checkRecord returned the canonical form (sorted keys, NFC): its JSON is the canonical JSON.
+  const contentHash = sha256Hex(JSON.stringify(record));
   const stored = withProvenance(record, provenance);
   return {
     record: stored,

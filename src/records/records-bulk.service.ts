@@ -37,13 +37,20 @@ export class RecordsBulkService {
     const summary: BulkSummary = { received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] };
     const importedAt = new Date().toISOString();
     let batch: PreparedRecord[] = [];
+    // One batch is written while the next is parsed and checked: PostgreSQL and Node work in parallel.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async (): Promise<void> => {
+      await writing;
       if (batch.length === 0) return;
-      const r = await this.records.upsertPrepared(kommunCode, batch);
-      summary.created += r.created;
-      summary.updated += r.updated;
-      summary.unchanged += r.unchanged;
+      const full = batch;
       batch = [];
+      writing = this.records.upsertPrepared(kommunCode, full).then((r) => {
+        summary.created += r.created;
+        summary.updated += r.updated;
+        summary.unchanged += r.unchanged;
+      });
+      // Surface a failure at the next await, not as an unhandled rejection.
+      writing.catch(() => undefined);
     };
     let line = 0;
     for await (const text of createInterface({ input, crlfDelay: Infinity })) {
@@ -64,6 +71,7 @@ export class RecordsBulkService {
       if (batch.length >= BATCH) await flush();
     }
     await flush();
+    await writing;
     return summary;
   }
 }

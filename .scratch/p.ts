@@ -1,4 +1,0 @@
-// prettier-ignore: reason
-const a = [  1,2 ];
-// prettier-ignore
-const b = [  1,2 ];

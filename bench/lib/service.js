@@ -1,0 +1,58 @@
+// Starts the built service (dist/) as its own process, as `npm start` does, and measures it.
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const net = require('node:net');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..', '..');
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Production-like: NODE_ENV=production, info-level request logs written (to /dev/null, so the cost of
+ * logging is in the figures but the output is not).
+ */
+async function startService(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('service did not become ready within 60 s');
+}
+
+/** Peak resident set size (VmHWM) of a process, in MB. */
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function stopService(service) {
+  return new Promise((resolve) => {
+    if (service.child.exitCode !== null) return resolve();
+    service.child.once('exit', resolve);
+    service.child.kill('SIGTERM');
+  });
+}
+
+module.exports = { startService, stopService, peakRssMb, ROOT };
