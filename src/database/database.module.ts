@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseHandle } from './database-connection';
-import { TenantTransactions } from './tenant-transactions';
+import { TenantDb } from './tenant-db';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -13,8 +13,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...handle.options, retryAttempts: 3, retryDelay: 1000 })],
-      providers: [{ provide: DATABASE_HANDLE, useValue: handle }, TenantTransactions],
-      exports: [DATABASE_HANDLE, TenantTransactions],
+      providers: [{ provide: DATABASE_HANDLE, useValue: handle }, TenantDb],
+      exports: [DATABASE_HANDLE, TenantDb],
     };
   }
 }

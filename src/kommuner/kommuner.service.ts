@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { TenantTransactions } from '../database/tenant-transactions';
+import { sql } from '../database/sql';
+import { TenantDb } from '../database/tenant-db';
 import { CreateKommunDto, KommunResource, PutSchoolUnitDto, SchoolUnitResource } from './kommuner.dto';
 import { kommunExists, kommunNotFound, schoolUnitNotFound } from './kommuner.errors';
 import { KommunEntity } from './kommun.entity';
-import { SchoolUnitEntity } from './school-unit.entity';
 
 const toKommun = (k: KommunEntity): KommunResource => ({
   code: k.code,
@@ -14,7 +14,19 @@ const toKommun = (k: KommunEntity): KommunResource => ({
   updatedAt: k.updatedAt.toISOString(),
 });
 
-const toSchoolUnit = (u: SchoolUnitEntity): SchoolUnitResource => ({
+interface SchoolUnitRow {
+  kommunCode: string;
+  code: string;
+  name: string;
+  schoolTypes: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const UNIT_COLUMNS = sql`kommun_code AS "kommunCode", code, name, school_types AS "schoolTypes", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
+
+const toSchoolUnit = (u: SchoolUnitRow): SchoolUnitResource => ({
   kommunCode: u.kommunCode,
   code: u.code,
   name: u.name,
@@ -28,8 +40,14 @@ const toSchoolUnit = (u: SchoolUnitEntity): SchoolUnitResource => ({
 export class KommunerService {
   constructor(
     @InjectRepository(KommunEntity) private readonly kommuner: Repository<KommunEntity>,
-    private readonly tenants: TenantTransactions,
+    private readonly db: TenantDb,
   ) {}
+
+  /**
+   * Kommuner known to exist. Kommuner are never removed, so a positive answer never goes stale, and
+   * the check that starts every tenant-scoped request costs no round trip after the first.
+   */
+  private readonly known = new Set<string>();
 
   async create(dto: CreateKommunDto): Promise<KommunResource> {
     const inserted = await this.kommuner
@@ -61,40 +79,53 @@ export class KommunerService {
 
   /** Throws the kommun's 404 unless it is registered; every tenant-scoped route starts here. */
   async assertExists(code: string): Promise<void> {
+    if (this.known.has(code)) return;
     if (!(await this.kommuner.existsBy({ code }))) throw kommunNotFound(code);
+    this.known.add(code);
   }
 
-  async putSchoolUnit(kommunCode: string, code: string, dto: PutSchoolUnitDto): Promise<{ unit: SchoolUnitResource; created: boolean }> {
+  async putSchoolUnit(
+    kommunCode: string,
+    code: string,
+    dto: PutSchoolUnitDto,
+  ): Promise<{ unit: SchoolUnitResource; created: boolean }> {
     await this.assertExists(kommunCode);
-    return this.tenants.run(kommunCode, async (em) => {
-      const rows: Array<SchoolUnitEntity & { inserted: boolean }> = await em.query(
-        `INSERT INTO school_units AS su (kommun_code, code, name, school_types) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (kommun_code, code) DO UPDATE SET name = EXCLUDED.name, school_types = EXCLUDED.school_types, updated_at = now()
-         RETURNING su.kommun_code AS "kommunCode", su.code, su.name, su.school_types AS "schoolTypes",
-                   su.created_at AS "createdAt", su.updated_at AS "updatedAt", (su.xmax = 0) AS inserted`,
-        [kommunCode, code, dto.name, [...new Set(dto.schoolTypes)]],
-      );
-      return { unit: toSchoolUnit(rows[0]), created: rows[0].inserted };
-    });
+    const [row] = await this.db.once<SchoolUnitRow & { inserted: boolean }>(
+      kommunCode,
+      sql`INSERT INTO school_units AS su (kommun_code, code, name, school_types)
+          VALUES (${kommunCode}, ${code}, ${dto.name}, ${[...new Set(dto.schoolTypes)]}::text[])
+          ON CONFLICT (kommun_code, code) DO UPDATE
+            SET name = EXCLUDED.name, school_types = EXCLUDED.school_types, updated_at = now()
+          RETURNING ${UNIT_COLUMNS}, (su.xmax = 0) AS inserted`,
+    );
+    return { unit: toSchoolUnit(row), created: row.inserted };
   }
 
   async listSchoolUnits(kommunCode: string): Promise<SchoolUnitResource[]> {
     await this.assertExists(kommunCode);
-    return this.tenants.run(kommunCode, async (em) =>
-      (await em.find(SchoolUnitEntity, { where: { kommunCode }, order: { code: 'ASC' } })).map(toSchoolUnit),
+    const rows = await this.db.once<SchoolUnitRow>(
+      kommunCode,
+      sql`SELECT ${UNIT_COLUMNS} FROM school_units WHERE kommun_code = ${kommunCode} ORDER BY code`,
     );
+    return rows.map(toSchoolUnit);
   }
 
   async getSchoolUnit(kommunCode: string, code: string): Promise<SchoolUnitResource> {
     await this.assertExists(kommunCode);
-    const unit = await this.tenants.run(kommunCode, (em) => em.findOneBy(SchoolUnitEntity, { kommunCode, code }));
-    if (!unit) throw schoolUnitNotFound(kommunCode, code);
-    return toSchoolUnit(unit);
+    const [row] = await this.db.once<SchoolUnitRow>(
+      kommunCode,
+      sql`SELECT ${UNIT_COLUMNS} FROM school_units WHERE kommun_code = ${kommunCode} AND code = ${code}`,
+    );
+    if (!row) throw schoolUnitNotFound(kommunCode, code);
+    return toSchoolUnit(row);
   }
 
   async deleteSchoolUnit(kommunCode: string, code: string): Promise<void> {
     await this.assertExists(kommunCode);
-    const result = await this.tenants.run(kommunCode, (em) => em.delete(SchoolUnitEntity, { kommunCode, code }));
-    if (!result.affected) throw schoolUnitNotFound(kommunCode, code);
+    const rows = await this.db.once(
+      kommunCode,
+      sql`DELETE FROM school_units WHERE kommun_code = ${kommunCode} AND code = ${code} RETURNING code`,
+    );
+    if (rows.length === 0) throw schoolUnitNotFound(kommunCode, code);
   }
 }

@@ -1,5 +1,5 @@
 import type { LearnerRecord } from './learner-record.types';
-import type { ChangeRow, StoredRecord } from './records.repository';
+import type { ChangeRow, RecordMeta, StoredRecord, StoredRecordText } from './records.repository';
 
 /** A learner record as the API shows it: the canonical content with its identity and version. */
 export interface RecordResource {
@@ -9,6 +9,14 @@ export interface RecordResource {
   createdAt: string;
   updatedAt: string;
   record: LearnerRecord;
+}
+
+/** The same resource with its content still as JSON text: `json` is the whole response body. */
+export interface RecordResourceText {
+  id: string;
+  version: number;
+  json: string;
+  parsed(): RecordResource;
 }
 
 export interface ChangeResource {
@@ -21,14 +29,22 @@ export interface ChangeResource {
 
 const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
 
-export const toRecordResource = (r: StoredRecord): RecordResource => ({
+const meta = (r: RecordMeta) => ({
   id: r.id,
   kommunCode: r.kommunCode,
   version: r.version,
   createdAt: iso(r.createdAt),
   updatedAt: iso(r.updatedAt),
-  record: r.record,
 });
+
+export const toRecordResource = (r: StoredRecord): RecordResource => ({ ...meta(r), record: r.record });
+
+/** Splices the stored JSON text into the resource: the same bytes as JSON.stringify(toRecordResource). */
+export function toRecordResourceText(r: StoredRecordText): RecordResourceText {
+  const head = JSON.stringify(meta(r));
+  const json = `${head.slice(0, -1)},"record":${r.recordJson}}`;
+  return { id: r.id, version: r.version, json, parsed: () => JSON.parse(json) as RecordResource };
+}
 
 export const toChangeResource = (c: ChangeRow): ChangeResource => ({
   type: c.changeType,

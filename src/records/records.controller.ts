@@ -10,6 +10,9 @@ import { canonicalJson, sha256Hex } from './record-content';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
 import { RecordsService } from './records.service';
 
+// Bodies built from stored JSON text are sent as they are, with this type.
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 @Controller('v1/kommuner/:kommunCode')
 export class RecordsController {
   constructor(private readonly records: RecordsService) {}
@@ -22,17 +25,17 @@ export class RecordsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RecordResource> {
+  ): Promise<string> {
     if (idempotencyKey !== undefined && !IdempotencyService.validKey(idempotencyKey)) {
       const detail = 'Idempotency-Key must be 1 to 200 visible ASCII characters.';
       throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter: 'Idempotency-Key', detail }]);
     }
     const requestHash = sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
     const r = await this.records.upsert(kommunCode, body, { ifMatch, idempotencyKey, requestHash });
-    void reply.status(r.status).header('etag', etagFor(r.resource.version)).header('x-upsert-result', r.result);
-    if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.resource.id}`);
+    void reply.status(r.status).type(JSON_TYPE).header('etag', etagFor(r.version)).header('x-upsert-result', r.result);
+    if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.id}`);
     if (r.replayed) void reply.header('idempotent-replayed', 'true');
-    return r.resource;
+    return r.json;
   }
 
   @Get('records')
@@ -46,14 +49,15 @@ export class RecordsController {
     @RecordId() id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RecordResource | undefined> {
+  ): Promise<string | undefined> {
     const resource = await this.records.get(kommunCode, id);
     void reply.header('etag', etagFor(resource.version));
     if (etagMatches(ifNoneMatch, resource.version)) {
       void reply.status(304);
       return undefined;
     }
-    return resource;
+    void reply.type(JSON_TYPE);
+    return resource.json;
   }
 
   @Put('records/:recordId')

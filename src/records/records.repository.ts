@@ -1,19 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { join, Sql, sql } from '../database/sql';
+import { TenantDb, TenantTx } from '../database/tenant-db';
 import type { LearnerRecord } from './learner-record.types';
 import type { ChangeType } from './record-change.entity';
 
-export interface StoredRecord {
+export interface RecordMeta {
   id: string;
   kommunCode: string;
   sourcePlatform: string;
   sourceId: string;
   version: number;
   contentHash: string;
-  record: LearnerRecord;
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+}
+
+export interface StoredRecord extends RecordMeta {
+  record: LearnerRecord;
+}
+
+/** A record with its content as the JSON text PostgreSQL holds: served without parse and re-stringify. */
+export interface StoredRecordText extends RecordMeta {
+  recordJson: string;
 }
 
 export interface UpsertRow {
@@ -51,74 +60,127 @@ export interface ChangeRow {
   sourceId: string;
 }
 
-const COLUMNS = `id, kommun_code AS "kommunCode", source_platform AS "sourcePlatform", source_id AS "sourceId",
-  version, content_hash AS "contentHash", record, created_at AS "createdAt", updated_at AS "updatedAt",
-  deleted_at AS "deletedAt"`;
+/** The metadata columns, named as RecordMeta's fields, optionally qualified by a table alias. */
+const metaColumns = (alias = ''): string => {
+  const a = alias ? `${alias}.` : '';
+  return `${a}id, ${a}kommun_code AS "kommunCode", ${a}source_platform AS "sourcePlatform", ${a}source_id AS "sourceId",
+    ${a}version, ${a}content_hash AS "contentHash", ${a}created_at AS "createdAt", ${a}updated_at AS "updatedAt",
+    ${a}deleted_at AS "deletedAt"`;
+};
+const META = metaColumns();
+const COLUMNS = `${META}, record`;
+const LR_META = metaColumns('lr');
+
+// The upsert of many rows, in one statement with its changes-feed rows. Rows whose content hash is
+// unchanged (and not deleted) are not touched and not returned.
+const UPSERT_MANY = `
+  WITH input AS (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(source_platform, source_id, content_hash, record)
+  ), upserted AS (
+    INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
+    SELECT $1, i.source_platform, i.source_id, i.content_hash, i.record::jsonb FROM input i
+    ON CONFLICT (kommun_code, source_platform, source_id) DO UPDATE
+      SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
+          updated_at = now(), deleted_at = NULL
+      WHERE lr.content_hash <> EXCLUDED.content_hash OR lr.deleted_at IS NOT NULL
+    RETURNING lr.id, lr.source_platform, lr.source_id, lr.version, (lr.xmax = 0) AS inserted
+  ), changes AS (
+    INSERT INTO record_changes (kommun_code, record_id, change_type, version)
+    SELECT $1, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
+  )
+  SELECT id, source_platform AS "sourcePlatform", source_id AS "sourceId", version, inserted FROM upserted`;
 
 /**
- * SQL for learner records and their changes feed. Every method takes the EntityManager of a tenant
- * transaction, so row-level security applies; the kommun is still named in every query.
+ * SQL for learner records and their changes feed, always through TenantDb (so row-level security
+ * applies) and always naming the kommun as well.
  */
 @Injectable()
 export class RecordsRepository {
-  /**
-   * Inserts or updates many records in one statement (unnest), and writes their changes-feed rows
-   * in the same statement. Rows whose content hash is unchanged are not touched and not returned.
-   */
-  async upsertMany(em: EntityManager, kommunCode: string, rows: UpsertRow[]): Promise<UpsertOutcome[]> {
-    if (rows.length === 0) return [];
-    return em.query(
-      `WITH input AS (
-         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(source_platform, source_id, content_hash, record)
-       ), upserted AS (
-         INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
-         SELECT $1, i.source_platform, i.source_id, i.content_hash, i.record::jsonb FROM input i
-         ON CONFLICT (kommun_code, source_platform, source_id) DO UPDATE
-           SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
-               updated_at = now(), deleted_at = NULL
-           WHERE lr.content_hash <> EXCLUDED.content_hash OR lr.deleted_at IS NOT NULL
-         RETURNING lr.id, lr.source_platform, lr.source_id, lr.version, (lr.xmax = 0) AS inserted
-       ), changes AS (
-         INSERT INTO record_changes (kommun_code, record_id, change_type, version)
-         SELECT $1, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
-       )
-       SELECT id, source_platform AS "sourcePlatform", source_id AS "sourceId", version, inserted FROM upserted`,
-      [
-        kommunCode,
-        rows.map((r) => r.sourcePlatform),
-        rows.map((r) => r.sourceId),
-        rows.map((r) => r.contentHash),
-        rows.map((r) => r.recordJson),
-      ],
-    );
+  constructor(private readonly db: TenantDb) {}
+
+  /** Many rows in one statement (unnest); used in a transaction by the bulk path. */
+  upsertMany(tx: TenantTx, kommunCode: string, rows: UpsertRow[]): Promise<UpsertOutcome[]> {
+    if (rows.length === 0) return Promise.resolve([]);
+    return tx.query<UpsertOutcome>(UPSERT_MANY, [
+      kommunCode,
+      rows.map((r) => r.sourcePlatform),
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.contentHash),
+      rows.map((r) => r.recordJson),
+    ]);
   }
 
-  async findById(em: EntityManager, kommunCode: string, id: string, forUpdate = false): Promise<StoredRecord | undefined> {
-    const rows = await em.query(
-      `SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-      [kommunCode, id],
+  /**
+   * One record's upsert in one round trip. Returns the stored record and what happened, or
+   * undefined in the one race where a concurrent insert of the same source committed after this
+   * statement's snapshot (the caller retries).
+   */
+  async upsertOne(
+    kommunCode: string,
+    row: UpsertRow,
+  ): Promise<{ stored: StoredRecordText; inserted: boolean; changed: boolean } | undefined> {
+    const rows = await this.db.once<StoredRecordText & { inserted: boolean; changed: boolean }>(
+      kommunCode,
+      sql`WITH upserted AS (
+            INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
+            VALUES (${kommunCode}, ${row.sourcePlatform}, ${row.sourceId}, ${row.contentHash}, ${row.recordJson}::jsonb)
+            ON CONFLICT (kommun_code, source_platform, source_id) DO UPDATE
+              SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
+                  updated_at = now(), deleted_at = NULL
+              WHERE lr.content_hash <> EXCLUDED.content_hash OR lr.deleted_at IS NOT NULL
+            RETURNING ${new Sql(LR_META)}, lr.record::text AS "recordJson", (lr.xmax = 0) AS inserted
+          ), changes AS (
+            INSERT INTO record_changes (kommun_code, record_id, change_type, version)
+            SELECT ${kommunCode}, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
+          )
+          SELECT *, true AS changed FROM upserted
+          UNION ALL
+          SELECT ${new Sql(LR_META)}, lr.record::text AS "recordJson", false AS inserted, false AS changed
+            FROM learner_records lr
+           WHERE lr.kommun_code = ${kommunCode} AND lr.source_platform = ${row.sourcePlatform}
+             AND lr.source_id = ${row.sourceId} AND NOT EXISTS (SELECT 1 FROM upserted)`,
+    );
+    const r = rows[0];
+    return r && { stored: r, inserted: r.inserted, changed: r.changed };
+  }
+
+  /** One record, its content as stored JSON text (one round trip). */
+  async findText(kommunCode: string, id: string): Promise<StoredRecordText | undefined> {
+    const rows = await this.db.once<StoredRecordText>(
+      kommunCode,
+      sql`SELECT ${new Sql(META)}, record::text AS "recordJson" FROM learner_records
+           WHERE kommun_code = ${kommunCode} AND id = ${id}`,
     );
     return rows[0];
   }
 
-  async findBySource(
-    em: EntityManager,
-    kommunCode: string,
-    sourcePlatform: string,
-    sourceId: string,
-    forUpdate = false,
-  ): Promise<StoredRecord | undefined> {
-    const rows = await em.query(
-      `SELECT ${COLUMNS} FROM learner_records
-        WHERE kommun_code = $1 AND source_platform = $2 AND source_id = $3${forUpdate ? ' FOR UPDATE' : ''}`,
-      [kommunCode, sourcePlatform, sourceId],
+  async findForUpdate(tx: TenantTx, kommunCode: string, id: string): Promise<StoredRecord | undefined> {
+    const rows = await tx.query<StoredRecord>(`SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND id = $2 FOR UPDATE`, [
+      kommunCode,
+      id,
+    ]);
+    return rows[0];
+  }
+
+  async findBySourceForUpdate(tx: TenantTx, kommunCode: string, platform: string, sourceId: string): Promise<RecordMeta | undefined> {
+    const rows = await tx.query<RecordMeta>(
+      `SELECT ${META} FROM learner_records WHERE kommun_code = $1 AND source_platform = $2 AND source_id = $3 FOR UPDATE`,
+      [kommunCode, platform, sourceId],
+    );
+    return rows[0];
+  }
+
+  async findBySource(tx: TenantTx, kommunCode: string, platform: string, sourceId: string): Promise<StoredRecord | undefined> {
+    const rows = await tx.query<StoredRecord>(
+      `SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND source_platform = $2 AND source_id = $3`,
+      [kommunCode, platform, sourceId],
     );
     return rows[0];
   }
 
   /** Replaces a live record's content; the caller has checked the version under FOR UPDATE. */
-  async replace(em: EntityManager, kommunCode: string, id: string, contentHash: string, recordJson: string): Promise<StoredRecord> {
-    const rows = await em.query(
+  async replace(tx: TenantTx, kommunCode: string, id: string, contentHash: string, recordJson: string): Promise<StoredRecord> {
+    const rows = await tx.query<StoredRecord>(
       `WITH updated AS (
          UPDATE learner_records SET record = $4::jsonb, content_hash = $3, version = version + 1, updated_at = now()
           WHERE kommun_code = $1 AND id = $2 RETURNING ${COLUMNS}
@@ -133,8 +195,8 @@ export class RecordsRepository {
   }
 
   /** Marks a record deleted (a tombstone in the feed); erasure is for the retention rules. */
-  async markDeleted(em: EntityManager, kommunCode: string, id: string): Promise<void> {
-    await em.query(
+  async markDeleted(tx: TenantTx, kommunCode: string, id: string): Promise<void> {
+    await tx.query(
       `WITH deleted AS (
          UPDATE learner_records SET deleted_at = now(), version = version + 1, updated_at = now()
           WHERE kommun_code = $1 AND id = $2 AND deleted_at IS NULL RETURNING id, version
@@ -149,45 +211,40 @@ export class RecordsRepository {
    * Live records in id order after a cursor. The school unit and year filters ask for a current
    * enrolment (not cancelled, not ended before today); the generated array columns narrow by index first.
    */
-  async list(em: EntityManager, kommunCode: string, f: ListFilter): Promise<StoredRecord[]> {
-    const where = ['kommun_code = $1', 'deleted_at IS NULL'];
-    const params: unknown[] = [kommunCode];
-    const add = (sql: (n: string) => string, value: unknown): void => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (f.afterId) add((p) => `id > ${p}`, f.afterId);
-    if (f.updatedSince) add((p) => `updated_at >= ${p}`, f.updatedSince);
-    if (f.schoolUnit !== undefined) add((p) => `school_unit_codes @> ARRAY[${p}::text]`, f.schoolUnit);
-    if (f.schoolYear !== undefined) add((p) => `school_years @> ARRAY[${p}::smallint]`, f.schoolYear);
+  list(kommunCode: string, f: ListFilter): Promise<StoredRecord[]> {
+    const where: Sql[] = [sql`kommun_code = ${kommunCode}`, sql`deleted_at IS NULL`];
+    if (f.afterId) where.push(sql`id > ${f.afterId}::uuid`);
+    if (f.updatedSince) where.push(sql`updated_at >= ${f.updatedSince}`);
+    if (f.schoolUnit !== undefined) where.push(sql`school_unit_codes @> ARRAY[${f.schoolUnit}::text]`);
+    if (f.schoolYear !== undefined) where.push(sql`school_years @> ARRAY[${f.schoolYear}::smallint]`);
     if (f.schoolUnit !== undefined || f.schoolYear !== undefined) {
-      const conditions = ['@.cancelled != true', '(!exists(@.endDate) || @.endDate >= $today)'];
+      const conditions = ['!(@.cancelled == true)', '(!exists(@.endDate) || @.endDate == null || @.endDate >= $today)'];
       if (f.schoolUnit !== undefined) conditions.push('@.schoolUnitCode == $unit');
       if (f.schoolYear !== undefined) conditions.push('@.schoolYear == $year');
-      add(
-        (p) => `jsonb_path_exists(record, '$.enrolments[*] ? (${conditions.join(' && ')})', ${p}::jsonb)`,
-        JSON.stringify({ today: f.today, unit: f.schoolUnit ?? null, year: f.schoolYear ?? null }),
-      );
+      const path = `$.enrolments[*] ? (${conditions.join(' && ')})`;
+      const vars = JSON.stringify({ today: f.today, unit: f.schoolUnit ?? null, year: f.schoolYear ?? null });
+      where.push(sql`jsonb_path_exists(record, ${path}::jsonpath, ${vars}::jsonb)`);
     }
-    params.push(f.limit);
-    return em.query(
-      `SELECT ${COLUMNS} FROM learner_records WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
-      params,
+    return this.db.once<StoredRecord>(
+      kommunCode,
+      sql`SELECT ${new Sql(COLUMNS)} FROM learner_records WHERE ${join(where, ' AND ')} ORDER BY id LIMIT ${f.limit}`,
     );
   }
 
   /**
    * Changes after `afterSeq`, oldest first. Rows written by transactions still in flight are held
-   * back (txid below the snapshot's xmin), so a reader never skips a change that commits late.
+   * back (txid below the snapshot's xmin), so a reader never skips a change that commits late; the
+   * price is that a long transaction delays the feed (never loses from it).
    */
-  async changesAfter(em: EntityManager, kommunCode: string, afterSeq: string, limit: number): Promise<ChangeRow[]> {
-    return em.query(
-      `SELECT c.seq::text AS seq, c.record_id AS "recordId", c.change_type AS "changeType", c.version,
-              c.changed_at AS "changedAt", r.source_platform AS "sourcePlatform", r.source_id AS "sourceId"
-         FROM record_changes c JOIN learner_records r ON r.id = c.record_id
-        WHERE c.kommun_code = $1 AND c.seq > $2::bigint AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY c.seq LIMIT $3`,
-      [kommunCode, afterSeq, limit],
+  changesAfter(kommunCode: string, afterSeq: string, limit: number): Promise<ChangeRow[]> {
+    return this.db.once<ChangeRow>(
+      kommunCode,
+      sql`SELECT c.seq::text AS seq, c.record_id AS "recordId", c.change_type AS "changeType", c.version,
+                 c.changed_at AS "changedAt", r.source_platform AS "sourcePlatform", r.source_id AS "sourceId"
+            FROM record_changes c JOIN learner_records r ON r.id = c.record_id
+           WHERE c.kommun_code = ${kommunCode} AND c.seq > ${afterSeq}::bigint
+             AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+           ORDER BY c.seq LIMIT ${limit}`,
     );
   }
 }

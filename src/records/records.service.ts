@@ -1,38 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/http/cursor';
-import { etagFor, etagMatches } from '../common/http/etag';
+import { etagMatches } from '../common/http/etag';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
-import { TenantTransactions } from '../database/tenant-transactions';
+import { TenantDb } from '../database/tenant-db';
 import { KommunerService } from '../kommuner/kommuner.service';
-import { ChangeResource, RecordResource, toChangeResource, toRecordResource } from './record.mapper';
+import {
+  ChangeResource,
+  RecordResource,
+  RecordResourceText,
+  toChangeResource,
+  toRecordResource,
+  toRecordResourceText,
+} from './record.mapper';
 import { checkRecord, PreparedRecord, prepareRecord } from './record-intake';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
-import {
-  preconditionFailed,
-  preconditionRequired,
-  recordDeleted,
-  recordNotFound,
-  sourceImmutable,
-} from './records.errors';
-import { RecordsRepository, StoredRecord } from './records.repository';
+import { preconditionFailed, preconditionRequired, recordDeleted, recordNotFound, sourceImmutable } from './records.errors';
+import { RecordMeta, RecordsRepository } from './records.repository';
 
 export type UpsertResult = 'created' | 'updated' | 'unchanged';
 
 export interface UpsertResponse {
   status: number;
-  resource: RecordResource;
+  id: string;
+  version: number;
+  /** The response body, already serialised. */
+  json: string;
   result: UpsertResult;
   replayed: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEQ = /^[0-9]{1,19}$/;
+const apiProvenance = () => ({ adapter: 'api', adapterVersion: '1', importedAt: new Date().toISOString() });
 
 /** The records API: upsert by source, read, replace with optimistic locking, delete, list, changes. */
 @Injectable()
 export class RecordsService {
   constructor(
-    private readonly tenants: TenantTransactions,
+    private readonly db: TenantDb,
     private readonly kommuner: KommunerService,
     private readonly repository: RecordsRepository,
     private readonly idempotency: IdempotencyService,
@@ -48,74 +53,89 @@ export class RecordsService {
     opts: { ifMatch?: string; idempotencyKey?: string; requestHash: string },
   ): Promise<UpsertResponse> {
     await this.kommuner.assertExists(kommunCode);
-    const prepared = prepareRecord(checkRecord(body), { adapter: 'api', adapterVersion: '1', importedAt: new Date().toISOString() });
-    return this.tenants.run(kommunCode, async (em) => {
-      const work = async (): Promise<StoredResponse<RecordResource> & { result: UpsertResult }> => {
+    const prepared = prepareRecord(checkRecord(body), apiProvenance());
+    if (opts.ifMatch === undefined && opts.idempotencyKey === undefined) {
+      // The common case, in one round trip.
+      for (let attempt = 0; ; attempt++) {
+        const r = await this.repository.upsertOne(kommunCode, prepared.row);
+        if (r) {
+          const result: UpsertResult = r.inserted ? 'created' : r.changed ? 'updated' : 'unchanged';
+          const text = toRecordResourceText(r.stored);
+          return { status: r.inserted ? 201 : 200, id: text.id, version: text.version, json: text.json, result, replayed: false };
+        }
+        if (attempt > 0) throw new Error('upsert found neither a new nor an existing row twice');
+      }
+    }
+    return this.db.transaction(kommunCode, async (tx) => {
+      const work = async (): Promise<StoredResponse<RecordResource>> => {
         const { platform, id } = prepared.record.source;
         if (opts.ifMatch !== undefined) {
-          const current = await this.repository.findBySource(em, kommunCode, platform, id, true);
+          const current = await this.repository.findBySourceForUpdate(tx, kommunCode, platform, id);
           if (!current || !etagMatches(opts.ifMatch, current.version)) throw preconditionFailed(current?.version ?? 0);
         }
-        const [outcome] = await this.repository.upsertMany(em, kommunCode, [prepared.row]);
-        const stored = (await this.repository.findBySource(em, kommunCode, platform, id))!;
+        const [outcome] = await this.repository.upsertMany(tx, kommunCode, [prepared.row]);
+        const stored = (await this.repository.findBySource(tx, kommunCode, platform, id))!;
         const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
-        const headers: Record<string, string> = { etag: etagFor(stored.version), 'x-upsert-result': result };
-        if (result === 'created') headers.location = `/v1/kommuner/${kommunCode}/records/${stored.id}`;
-        return { status: result === 'created' ? 201 : 200, body: toRecordResource(stored), headers, result };
+        return { status: result === 'created' ? 201 : 200, body: toRecordResource(stored), headers: { 'x-upsert-result': result } };
       };
-      if (opts.idempotencyKey === undefined) {
-        const r = await work();
-        return { status: r.status, resource: r.body, result: r.result, replayed: false };
-      }
-      const r = await this.idempotency.run(em, kommunCode, opts.idempotencyKey, opts.requestHash, work);
-      return { status: r.status, resource: r.body, result: r.headers['x-upsert-result'] as UpsertResult, replayed: r.replayed };
+      const r =
+        opts.idempotencyKey === undefined
+          ? { ...(await work()), replayed: false }
+          : await this.idempotency.run(tx, kommunCode, opts.idempotencyKey, opts.requestHash, work);
+      return {
+        status: r.status,
+        id: r.body.id,
+        version: r.body.version,
+        json: JSON.stringify(r.body),
+        result: r.headers['x-upsert-result'] as UpsertResult,
+        replayed: r.replayed,
+      };
     });
   }
 
-  async get(kommunCode: string, id: string): Promise<RecordResource> {
+  /** One record, with its content as stored JSON text (the hot path: no parse, no re-stringify). */
+  async get(kommunCode: string, id: string): Promise<RecordResourceText> {
     await this.kommuner.assertExists(kommunCode);
-    const stored = await this.tenants.run(kommunCode, (em) => this.repository.findById(em, kommunCode, id));
-    return toRecordResource(this.live(stored, id));
+    const stored = await this.repository.findText(kommunCode, id);
+    return toRecordResourceText(this.live(stored, id));
   }
 
   /** Replaces a record's content. If-Match is required: a blind overwrite would lose others' changes. */
   async replace(kommunCode: string, id: string, body: unknown, ifMatch: string | undefined): Promise<RecordResource> {
     if (ifMatch === undefined) throw preconditionRequired();
     await this.kommuner.assertExists(kommunCode);
-    const prepared = prepareRecord(checkRecord(body), { adapter: 'api', adapterVersion: '1', importedAt: new Date().toISOString() });
-    return this.tenants.run(kommunCode, async (em) => {
-      const current = this.live(await this.repository.findById(em, kommunCode, id, true), id);
+    const prepared = prepareRecord(checkRecord(body), apiProvenance());
+    return this.db.transaction(kommunCode, async (tx) => {
+      const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
       if (!etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);
       if (current.sourcePlatform !== prepared.row.sourcePlatform || current.sourceId !== prepared.row.sourceId) {
         throw sourceImmutable();
       }
       if (current.contentHash === prepared.row.contentHash) return toRecordResource(current);
-      return toRecordResource(await this.repository.replace(em, kommunCode, id, prepared.row.contentHash, prepared.row.recordJson));
+      return toRecordResource(await this.repository.replace(tx, kommunCode, id, prepared.row.contentHash, prepared.row.recordJson));
     });
   }
 
   async delete(kommunCode: string, id: string, ifMatch: string | undefined): Promise<void> {
     await this.kommuner.assertExists(kommunCode);
-    await this.tenants.run(kommunCode, async (em) => {
-      const current = this.live(await this.repository.findById(em, kommunCode, id, true), id);
+    await this.db.transaction(kommunCode, async (tx) => {
+      const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
       if (ifMatch !== undefined && !etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);
-      await this.repository.markDeleted(em, kommunCode, id);
+      await this.repository.markDeleted(tx, kommunCode, id);
     });
   }
 
   async list(kommunCode: string, q: ListRecordsQueryDto): Promise<{ data: RecordResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
     const afterId = decodeCursor('records', q.cursor, (p) => UUID.test(p));
-    const rows = await this.tenants.run(kommunCode, (em) =>
-      this.repository.list(em, kommunCode, {
-        afterId,
-        schoolUnit: q.schoolUnit,
-        schoolYear: q.schoolYear,
-        updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
-        limit: q.limit + 1,
-        today: new Date().toISOString().slice(0, 10),
-      }),
-    );
+    const rows = await this.repository.list(kommunCode, {
+      afterId,
+      schoolUnit: q.schoolUnit,
+      schoolYear: q.schoolYear,
+      updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
+      limit: q.limit + 1,
+      today: new Date().toISOString().slice(0, 10),
+    });
     const page = rows.slice(0, q.limit);
     const more = rows.length > q.limit;
     return { data: page.map(toRecordResource), nextCursor: more ? encodeCursor('records', page[page.length - 1].id) : null };
@@ -125,13 +145,10 @@ export class RecordsService {
    * The changes feed, as SS 12000 clients sync: read until `hasMore` is false, keep `nextCursor`,
    * come back later with it. The cursor always moves forward and is returned even on an empty page.
    */
-  async changes(
-    kommunCode: string,
-    q: ChangesQueryDto,
-  ): Promise<{ data: ChangeResource[]; nextCursor: string; hasMore: boolean }> {
+  async changes(kommunCode: string, q: ChangesQueryDto): Promise<{ data: ChangeResource[]; nextCursor: string; hasMore: boolean }> {
     await this.kommuner.assertExists(kommunCode);
     const after = decodeCursor('changes', q.cursor, (p) => SEQ.test(p)) ?? '0';
-    const rows = await this.tenants.run(kommunCode, (em) => this.repository.changesAfter(em, kommunCode, after, q.limit + 1));
+    const rows = await this.repository.changesAfter(kommunCode, after, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const last = page.length > 0 ? page[page.length - 1].seq : after;
     return { data: page.map(toChangeResource), nextCursor: encodeCursor('changes', last), hasMore: rows.length > q.limit };
@@ -141,15 +158,14 @@ export class RecordsService {
   async upsertPrepared(kommunCode: string, records: PreparedRecord[]): Promise<{ created: number; updated: number; unchanged: number }> {
     // Last one wins when a batch names the same source twice (ON CONFLICT cannot touch a row twice).
     const bySource = new Map(records.map((p) => [`${p.row.sourcePlatform}\u0000${p.row.sourceId}`, p.row]));
-    const outcomes = await this.tenants.run(kommunCode, (em) => this.repository.upsertMany(em, kommunCode, [...bySource.values()]));
+    const outcomes = await this.db.transaction(kommunCode, (tx) => this.repository.upsertMany(tx, kommunCode, [...bySource.values()]));
     const created = outcomes.filter((o) => o.inserted).length;
     return { created, updated: outcomes.length - created, unchanged: bySource.size - outcomes.length };
   }
 
-  private live(stored: StoredRecord | undefined, id: string): StoredRecord {
+  private live<T extends RecordMeta>(stored: T | undefined, id: string): T {
     if (!stored) throw recordNotFound(id);
     if (stored.deletedAt) throw recordDeleted(id);
     return stored;
   }
 }
-

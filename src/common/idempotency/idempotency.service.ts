@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import type { TenantTx } from '../../database/tenant-db';
 import { DomainError } from '../problem/domain-error';
 import { PROBLEMS } from '../problem/problem-types';
 
@@ -23,13 +23,13 @@ export class IdempotencyService {
   }
 
   async run<T>(
-    em: EntityManager,
+    tx: TenantTx,
     kommunCode: string,
     key: string,
     requestHash: string,
     work: () => Promise<StoredResponse<T>>,
   ): Promise<StoredResponse<T> & { replayed: boolean }> {
-    const claimed = await em.query(
+    const claimed = await tx.query(
       `INSERT INTO idempotency_keys AS k (kommun_code, key, request_hash) VALUES ($1, $2, $3)
        ON CONFLICT (kommun_code, key) DO UPDATE
          SET request_hash = EXCLUDED.request_hash, status_code = NULL, response_body = NULL,
@@ -39,7 +39,12 @@ export class IdempotencyService {
       [kommunCode, key, requestHash],
     );
     if (claimed.length === 0) {
-      const [stored] = await em.query(
+      const [stored] = await tx.query<{
+        request_hash: string;
+        status_code: number | null;
+        response_body: T;
+        response_headers: Record<string, string>;
+      }>(
         `SELECT request_hash, status_code, response_body, response_headers FROM idempotency_keys
           WHERE kommun_code = $1 AND key = $2`,
         [kommunCode, key],
@@ -54,7 +59,7 @@ export class IdempotencyService {
       return { status: stored.status_code, body: stored.response_body, headers: stored.response_headers, replayed: true };
     }
     const response = await work();
-    await em.query(
+    await tx.query(
       `UPDATE idempotency_keys SET status_code = $3, response_body = $4::jsonb, response_headers = $5::jsonb
         WHERE kommun_code = $1 AND key = $2`,
       [kommunCode, key, response.status, JSON.stringify(response.body), JSON.stringify(response.headers)],
