@@ -1,12 +1,22 @@
-import { escapeIdentifier, escapeLiteral } from 'pg';
+import { escapeIdentifier } from 'pg';
 
 /**
- * SQL with its values already quoted as literals by `pg`'s escapeLiteral. It exists so that several
+ * SQL with its values already quoted as literals (escapeLiteral below). It exists so that several
  * statements can travel in one simple-protocol message (one round trip, one implicit transaction),
  * which bind parameters do not allow. Values enter only through the `sql` tag, never by concatenation.
  */
 export class Sql {
   constructor(readonly text: string) {}
+}
+
+/**
+ * A string literal that means the same whatever standard_conforming_strings says: E'' with
+ * backslashes and quotes doubled, as pg's escapeLiteral does, but by regex (pg's loops per
+ * character: 100 µs for a 15 KB record against 2 µs).
+ */
+export function escapeLiteral(value: string): string {
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 type SqlValue = string | number | boolean | null | Date | Sql | readonly string[] | readonly number[];

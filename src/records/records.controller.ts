@@ -30,7 +30,8 @@ export class RecordsController {
       const detail = 'Idempotency-Key must be 1 to 200 visible ASCII characters.';
       throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter: 'Idempotency-Key', detail }]);
     }
-    const requestHash = sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
+    // Only a keyed request needs its fingerprint (same key, other body: 409).
+    const requestHash = idempotencyKey === undefined ? '' : sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
     const r = await this.records.upsert(kommunCode, body, { ifMatch, idempotencyKey, requestHash });
     void reply.status(r.status).type(JSON_TYPE).header('etag', etagFor(r.version)).header('x-upsert-result', r.result);
     if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.id}`);

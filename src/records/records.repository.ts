@@ -72,13 +72,18 @@ const COLUMNS = `${META}, record`;
 const LR_META = metaColumns('lr');
 
 // The upsert of many rows, in one statement with its changes-feed rows. Rows whose content hash is
-// unchanged (and not deleted) are not touched and not returned.
-const UPSERT_MANY = `
-  WITH input AS (
-    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(source_platform, source_id, content_hash, record)
-  ), upserted AS (
+// unchanged (and not deleted) are not touched and not returned. Multi-row VALUES with one parameter
+// per value: measured three to four times faster than unnest() of text arrays, whose array literals
+// pg and PostgreSQL both escape and unescape at length for 10 KB documents.
+const upsertManySql = (rowCount: number): string => {
+  const values = Array.from({ length: rowCount }, (_, i) => {
+    const p = 2 + i * 4;
+    return `($1, $${p}, $${p + 1}, $${p + 2}, $${p + 3}::jsonb)`;
+  });
+  return `
+  WITH upserted AS (
     INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
-    SELECT $1, i.source_platform, i.source_id, i.content_hash, i.record::jsonb FROM input i
+    VALUES ${values.join(',\n')}
     ON CONFLICT (kommun_code, source_platform, source_id) DO UPDATE
       SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
           updated_at = now(), deleted_at = NULL
@@ -89,6 +94,10 @@ const UPSERT_MANY = `
     SELECT $1, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
   )
   SELECT id, source_platform AS "sourcePlatform", source_id AS "sourceId", version, inserted FROM upserted`;
+};
+
+/** At most this many rows per statement: 4 parameters each, well under PostgreSQL's 65,535. */
+export const MAX_UPSERT_ROWS = 1000;
 
 /**
  * SQL for learner records and their changes feed, always through TenantDb (so row-level security
@@ -98,16 +107,16 @@ const UPSERT_MANY = `
 export class RecordsRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** Many rows in one statement (unnest); used in a transaction by the bulk path. */
-  upsertMany(tx: TenantTx, kommunCode: string, rows: UpsertRow[]): Promise<UpsertOutcome[]> {
-    if (rows.length === 0) return Promise.resolve([]);
-    return tx.query<UpsertOutcome>(UPSERT_MANY, [
-      kommunCode,
-      rows.map((r) => r.sourcePlatform),
-      rows.map((r) => r.sourceId),
-      rows.map((r) => r.contentHash),
-      rows.map((r) => r.recordJson),
-    ]);
+  /** Many rows in few statements; used in a transaction by the bulk path. */
+  async upsertMany(tx: TenantTx, kommunCode: string, rows: UpsertRow[]): Promise<UpsertOutcome[]> {
+    const outcomes: UpsertOutcome[] = [];
+    for (let i = 0; i < rows.length; i += MAX_UPSERT_ROWS) {
+      const chunk = rows.slice(i, i + MAX_UPSERT_ROWS);
+      const params: unknown[] = [kommunCode];
+      for (const r of chunk) params.push(r.sourcePlatform, r.sourceId, r.contentHash, r.recordJson);
+      outcomes.push(...(await tx.query<UpsertOutcome>(upsertManySql(chunk.length), params)));
+    }
+    return outcomes;
   }
 
   /**
@@ -119,7 +128,9 @@ export class RecordsRepository {
     kommunCode: string,
     row: UpsertRow,
   ): Promise<{ stored: StoredRecordText; inserted: boolean; changed: boolean } | undefined> {
-    const rows = await this.db.once<StoredRecordText & { inserted: boolean; changed: boolean }>(
+    // A changed row's content is what was sent (row.recordJson), so only its metadata comes back;
+    // an unchanged one comes back whole, as stored.
+    const rows = await this.db.once<RecordMeta & { recordJson: string | null; inserted: boolean; changed: boolean }>(
       kommunCode,
       sql`WITH upserted AS (
             INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
@@ -128,20 +139,21 @@ export class RecordsRepository {
               SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
                   updated_at = now(), deleted_at = NULL
               WHERE lr.content_hash <> EXCLUDED.content_hash OR lr.deleted_at IS NOT NULL
-            RETURNING ${new Sql(LR_META)}, lr.record::text AS "recordJson", (lr.xmax = 0) AS inserted
+            RETURNING ${new Sql(LR_META)}, (lr.xmax = 0) AS inserted
           ), changes AS (
             INSERT INTO record_changes (kommun_code, record_id, change_type, version)
             SELECT ${kommunCode}, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
           )
-          SELECT *, true AS changed FROM upserted
+          SELECT *, NULL::text AS "recordJson", true AS changed FROM upserted
           UNION ALL
-          SELECT ${new Sql(LR_META)}, lr.record::text AS "recordJson", false AS inserted, false AS changed
+          SELECT ${new Sql(LR_META)}, false AS inserted, lr.record::text AS "recordJson", false AS changed
             FROM learner_records lr
            WHERE lr.kommun_code = ${kommunCode} AND lr.source_platform = ${row.sourcePlatform}
              AND lr.source_id = ${row.sourceId} AND NOT EXISTS (SELECT 1 FROM upserted)`,
     );
     const r = rows[0];
-    return r && { stored: r, inserted: r.inserted, changed: r.changed };
+    if (!r) return undefined;
+    return { stored: { ...r, recordJson: r.recordJson ?? row.recordJson }, inserted: r.inserted, changed: r.changed };
   }
 
   /** One record, its content as stored JSON text (one round trip). */

@@ -35,37 +35,49 @@ export function parseStrictJson(body: Buffer): unknown {
   return value;
 }
 
-function checkString(s: string, pointer: string): void {
-  if (!s.isWellFormed()) throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointer);
-  if (s.includes('\u0000')) throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointer);
+interface Node {
+  value: unknown;
+  key: string | number | undefined;
+  parent: Node | undefined;
+  depth: number;
+}
+
+/** The JSON pointer of a node, built only when there is an error to report. */
+function pointerOf(node: Node | undefined, lastKey?: string): string {
+  const keys: Array<string | number> = lastKey === undefined ? [] : [lastKey];
+  for (let n = node; n && n.key !== undefined; n = n.parent) keys.unshift(n.key);
+  return keys.map((k) => `/${escapePointer(k)}`).join('');
+}
+
+function checkString(s: string, node: Node | undefined, key?: string): void {
+  if (!s.isWellFormed()) throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointerOf(node, key));
+  if (s.includes('\u0000')) throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointerOf(node, key));
 }
 
 /** Walks the parsed tree without recursion, so hostile nesting cannot overflow the stack. */
 function checkTree(root: unknown): void {
-  const stack: Array<{ value: unknown; pointer: string; depth: number }> = [{ value: root, pointer: '', depth: 0 }];
+  const stack: Node[] = [{ value: root, key: undefined, parent: undefined, depth: 0 }];
   while (stack.length > 0) {
-    const { value, pointer, depth } = stack.pop()!;
+    const node = stack.pop()!;
+    const { value, depth } = node;
     if (typeof value === 'string') {
-      checkString(value, pointer);
+      checkString(value, node);
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointer);
+      if (!Number.isFinite(value)) throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointerOf(node));
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-        throw malformed('BODY.NUMBER_PRECISION', 'An integer is too large to be represented exactly.', pointer);
+        throw malformed('BODY.NUMBER_PRECISION', 'An integer is too large to be represented exactly.', pointerOf(node));
       }
     } else if (value !== null && typeof value === 'object') {
       if (depth >= MAX_JSON_DEPTH) {
-        throw malformed('BODY.TOO_DEEP', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`, pointer);
+        throw malformed('BODY.TOO_DEEP', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`, pointerOf(node));
       }
       if (Array.isArray(value)) {
-        value.forEach((v, i) => stack.push({ value: v, pointer: `${pointer}/${i}`, depth: depth + 1 }));
+        for (let i = 0; i < value.length; i++) stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
       } else {
-        for (const [k, v] of Object.entries(value)) {
-          const p = `${pointer}/${escapePointer(k)}`;
-          checkString(k, p);
-          if (k === '__proto__') {
-            throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, p);
-          }
-          stack.push({ value: v, pointer: p, depth: depth + 1 });
+        for (const k in value) {
+          checkString(k, node, k);
+          if (k === '__proto__') throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, pointerOf(node, k));
+          stack.push({ value: (value as Record<string, unknown>)[k], key: k, parent: node, depth: depth + 1 });
         }
       }
     }
