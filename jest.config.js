@@ -12,4 +12,5 @@ module.exports = {
   // Two cores here: one worker per core; each e2e file opens its own database.
   maxWorkers: 2,
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -18,6 +18,15 @@ export class CreateFoundation1767225600000 implements MigrationInterface {
         END IF;
       END $$`);
 
+    // The service connects as the schema owner and switches to the role per transaction (SET LOCAL
+    // ROLE), which needs membership. A superuser has it already; a plain owner is granted it here.
+    await q.query(`
+      DO $$ BEGIN
+        IF NOT pg_has_role(current_user, 'portabel_app', 'MEMBER') THEN
+          EXECUTE format('GRANT portabel_app TO %I', current_user);
+        END IF;
+      END $$`);
+
     // A schema made with CREATE SCHEMA grants nothing to PUBLIC: say what the role may use.
     await q.query(`DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO portabel_app', current_schema()); END $$`);
 

@@ -47,7 +47,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
  */
 export async function createKommun(server: Server, name = 'Testkommun'): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const code = String(1000 + randomInt(9000));
+    // 5000–9999: no real kommun has such a code, so seeded catalogue kommuner never clash.
+    const code = String(5000 + randomInt(5000));
     const res = await request(server).post('/v1/kommuner').send({ code, name });
     if (res.status === 201) return code;
     if (res.status !== 409) throw new Error(`could not create kommun: ${res.status} ${JSON.stringify(res.body)}`);
