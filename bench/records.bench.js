@@ -25,12 +25,16 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function post(url, body, contentType = 'application/json') {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': contentType } }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (data += d));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': contentType } },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (data += d));
+        res.on('end', () => resolve({ status: res.statusCode, body: data }));
+      },
+    );
     req.on('error', reject);
     if (typeof body === 'string') req.end(body);
     else pipeline(body, req).catch(reject);
@@ -55,11 +59,18 @@ async function rawCopy(databaseUrl, rows) {
   await client.query('CREATE TABLE bench_copy (LIKE learner_records INCLUDING ALL)');
   const csv = (s) => `"${s.replace(/"/g, '""')}"`;
   const t0 = process.hrtime.bigint();
-  const stream = client.query(copyFrom('COPY bench_copy (kommun_code, source_platform, source_id, content_hash, record) FROM STDIN (FORMAT csv)'));
+  const stream = client.query(
+    copyFrom(
+      'COPY bench_copy (kommun_code, source_platform, source_id, content_hash, record) FROM STDIN (FORMAT csv)',
+    ),
+  );
   await pipeline(
-    Readable.from((function* () {
-      for (const r of rows) yield `9999,${csv(r.sourcePlatform)},${csv(r.sourceId)},${r.contentHash},${csv(r.recordJson)}\n`;
-    })()),
+    Readable.from(
+      (function* () {
+        for (const r of rows)
+          yield `9999,${csv(r.sourcePlatform)},${csv(r.sourceId)},${r.contentHash},${csv(r.recordJson)}\n`;
+      })(),
+    ),
     stream,
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -81,7 +92,12 @@ function cannon(url, paths) {
     connections: 100,
     duration: GET_SECONDS,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
-  }).then((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }));
+  }).then((r) => ({
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  }));
 }
 
 async function main() {
@@ -89,10 +105,15 @@ async function main() {
   console.error(`# records benchmark, ${label}, ${N} pupils`);
   const dataDir = embedded ? mkdtempSync(join(tmpdir(), 'portabel-bench-')) : undefined;
   const databaseUrl = embedded ? undefined : await freshServerDatabase();
-  const service = await startService(embedded ? { DATA_DIR: dataDir } : { DATABASE_URL: databaseUrl, DB_POOL_SIZE: '20' });
+  const service = await startService(
+    embedded ? { DATA_DIR: dataDir } : { DATABASE_URL: databaseUrl, DB_POOL_SIZE: '20' },
+  );
   const results = { label, pupils: N };
   try {
-    for (const [code, name] of [['1980', 'Västerås'], ['1981', 'API-kommun']]) {
+    for (const [code, name] of [
+      ['1980', 'Västerås'],
+      ['1981', 'API-kommun'],
+    ]) {
       await post(`${service.url}/v1/kommuner`, JSON.stringify({ code, name }));
     }
     console.error('generating pupils…');
@@ -108,10 +129,15 @@ async function main() {
 
     console.error('bulk NDJSON…');
     let t0 = process.hrtime.bigint();
-    const bulk = await post(`${service.url}/v1/kommuner/1980/records/bulk`, Readable.from(lines.map((l) => `${l}\n`)), 'application/x-ndjson');
+    const bulk = await post(
+      `${service.url}/v1/kommuner/1980/records/bulk`,
+      Readable.from(lines.map((l) => `${l}\n`)),
+      'application/x-ndjson',
+    );
     let seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const summary = JSON.parse(bulk.body);
-    if (summary.created !== N) throw new Error(`bulk created ${summary.created} of ${N}: ${bulk.body.slice(0, 500)}`);
+    if (summary.created !== N)
+      throw new Error(`bulk created ${summary.created} of ${N}: ${bulk.body.slice(0, 500)}`);
     results.bulk = { seconds, rate: N / seconds };
 
     console.error(`API upserts, ${API_CONCURRENCY} concurrent…`);
@@ -126,17 +152,22 @@ async function main() {
     console.error('GET under 100 connections…');
     const paths = ids.map((id) => `/v1/kommuner/1981/records/${id}`);
     results.get = await cannon(service.url, paths);
-    const sample = await new Promise((resolve) => http.get(`${service.url}${paths[0]}`, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks)));
-    }));
+    const sample = await new Promise((resolve) =>
+      http.get(`${service.url}${paths[0]}`, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }),
+    );
     results.peakRssMb = peakRssMb(service.child.pid);
     await stopService(service);
 
     console.error('bare Fastify, same bytes…');
     const bare = await bareFastify(sample);
-    results.bare = await cannon(bare.url, paths.map((_, i) => `/record/${i}`));
+    results.bare = await cannon(
+      bare.url,
+      paths.map((_, i) => `/record/${i}`),
+    );
     await bare.fastify.close();
     results.getBytes = sample.length;
   } finally {
@@ -149,15 +180,25 @@ async function main() {
 
 function report(r) {
   const lines = [];
-  lines.push(`### Records: ${r.label}, ${fmt(r.pupils)} pupils (input ~${fmt(r.avgInputBytes / 1024, 1)} KB, stored ~${fmt(r.avgStoredBytes / 1024, 1)} KB each)`);
+  lines.push(
+    `### Records: ${r.label}, ${fmt(r.pupils)} pupils (input ~${fmt(r.avgInputBytes / 1024, 1)} KB, stored ~${fmt(r.avgStoredBytes / 1024, 1)} KB each)`,
+  );
   lines.push('');
   lines.push('| measure | result | against the baseline | target |');
   lines.push('| --- | --- | --- | --- |');
   if (r.copy) lines.push(`| raw COPY of the stored rows (ceiling) | ${fmt(r.copy.rate)} rows/s | 100% | |`);
-  lines.push(`| bulk NDJSON (\`POST …/records/bulk\`), end to end | ${fmt(r.bulk.rate)} pupils/s (${fmt(r.bulk.seconds, 1)} s) | ${r.copy ? pct(r.bulk.rate, r.copy.rate) + ' of COPY' : 'n/a'} | ≥ 60% of COPY |`);
-  lines.push(`| API upsert (\`POST …/records\`, ${API_CONCURRENCY} concurrent) | ${fmt(r.api.rate)} pupils/s (p50 ${fmt(r.api.p50, 1)} ms, p99 ${fmt(r.api.p99, 1)} ms) | ${r.copy ? pct(r.api.rate, r.copy.rate) + ' of COPY' : 'n/a'} | ≥ 1,500/s |`);
-  lines.push(`| bare Fastify, same ${fmt(r.getBytes)} bytes, 100 connections | ${fmt(r.bare.rps)} req/s (p50 ${r.bare.p50} ms, p99 ${r.bare.p99} ms) | 100% | |`);
-  lines.push(`| GET one record, 100 connections | ${fmt(r.get.rps)} req/s (p50 ${r.get.p50} ms, p99 ${r.get.p99} ms, errors ${r.get.errors}) | ${pct(r.get.rps, r.bare.rps)} of bare | p99 < 25 ms, ≥ 25% of bare |`);
+  lines.push(
+    `| bulk NDJSON (\`POST …/records/bulk\`), end to end | ${fmt(r.bulk.rate)} pupils/s (${fmt(r.bulk.seconds, 1)} s) | ${r.copy ? pct(r.bulk.rate, r.copy.rate) + ' of COPY' : 'n/a'} | ≥ 60% of COPY |`,
+  );
+  lines.push(
+    `| API upsert (\`POST …/records\`, ${API_CONCURRENCY} concurrent) | ${fmt(r.api.rate)} pupils/s (p50 ${fmt(r.api.p50, 1)} ms, p99 ${fmt(r.api.p99, 1)} ms) | ${r.copy ? pct(r.api.rate, r.copy.rate) + ' of COPY' : 'n/a'} | ≥ 1,500/s |`,
+  );
+  lines.push(
+    `| bare Fastify, same ${fmt(r.getBytes)} bytes, 100 connections | ${fmt(r.bare.rps)} req/s (p50 ${r.bare.p50} ms, p99 ${r.bare.p99} ms) | 100% | |`,
+  );
+  lines.push(
+    `| GET one record, 100 connections | ${fmt(r.get.rps)} req/s (p50 ${r.get.p50} ms, p99 ${r.get.p99} ms, errors ${r.get.errors}) | ${pct(r.get.rps, r.bare.rps)} of bare | p99 < 25 ms, ≥ 25% of bare |`,
+  );
   lines.push(`| peak RSS of the service | ${fmt(r.peakRssMb)} MB | | < 400 MB |`);
   console.log(lines.join('\n'));
 }

@@ -28,7 +28,9 @@ export class CreateFoundation1767225600000 implements MigrationInterface {
       END $$`);
 
     // A schema made with CREATE SCHEMA grants nothing to PUBLIC: say what the role may use.
-    await q.query(`DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO portabel_app', current_schema()); END $$`);
+    await q.query(
+      `DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO portabel_app', current_schema()); END $$`,
+    );
 
     await q.query(`
       CREATE TABLE kommuner (
@@ -89,8 +91,12 @@ export class CreateFoundation1767225600000 implements MigrationInterface {
         CONSTRAINT uq_learner_records_source UNIQUE (kommun_code, source_platform, source_id)
       )`);
     await q.query(`CREATE INDEX ix_learner_records_kommun_id ON learner_records (kommun_code, id)`);
-    await q.query(`CREATE INDEX ix_learner_records_kommun_updated ON learner_records (kommun_code, updated_at)`);
-    await q.query(`CREATE INDEX ix_learner_records_school_units ON learner_records USING gin (school_unit_codes)`);
+    await q.query(
+      `CREATE INDEX ix_learner_records_kommun_updated ON learner_records (kommun_code, updated_at)`,
+    );
+    await q.query(
+      `CREATE INDEX ix_learner_records_school_units ON learner_records USING gin (school_unit_codes)`,
+    );
     await q.query(`CREATE INDEX ix_learner_records_school_years ON learner_records USING gin (school_years)`);
     // lz4 TOAST compression speeds up ingest of ~10 KB jsonb rows by half again; PGlite lacks it.
     await q.query(`

@@ -14,7 +14,10 @@ export interface RunningApp {
 }
 
 /** Builds the whole application on its database; main.ts, the CLI and the tests all start here. */
-export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<RunningApp> {
+export async function createApp(
+  config: AppConfig,
+  options: { bufferLogs?: boolean } = {},
+): Promise<RunningApp> {
   const database = await openDatabase(config);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from './config/env.schema';
 import { parseStrictJson } from './common/http/strict-json';
 import { ProblemFilter } from './common/problem/problem.filter';
@@ -55,7 +55,7 @@ export function registeredRoutes(app: NestFastifyApplication): RouteInfo[] {
  * main.ts and the tests both call it, so tests run exactly what production runs.
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
 
   const routes: RouteInfo[] = [];
   fastify.decorate('portabelRoutes', routes);
@@ -88,5 +88,5 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const document = loadOpenApiDocument();
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(document));
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document } });
-  await app.register(fastifySwaggerUi as never, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 }

@@ -6,13 +6,17 @@ const { checkRecord, prepareRecord } = require('../../dist/src/records/record-in
 function seededPupils(kommunCode, count, seed = 2026) {
   const units = generateSchoolUnits({ kommunCode, seed, count: 40 });
   const lines = [];
-  for (const pupil of generatePupils({ kommunCode, count, seed, schoolUnits: units })) lines.push(JSON.stringify(pupil));
+  for (const pupil of generatePupils({ kommunCode, count, seed, schoolUnits: units }))
+    lines.push(JSON.stringify(pupil));
   return { units, lines };
 }
 
 function storedRows(lines) {
   const importedAt = new Date().toISOString();
-  return lines.map((line) => prepareRecord(checkRecord(JSON.parse(line)), { adapter: 'bench', adapterVersion: '1', importedAt }).row);
+  return lines.map(
+    (line) =>
+      prepareRecord(checkRecord(JSON.parse(line)), { adapter: 'bench', adapterVersion: '1', importedAt }).row,
+  );
 }
 
 module.exports = { seededPupils, storedRows };

@@ -23,7 +23,10 @@ async function runConcurrent(n, concurrency, task) {
   return { seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n));
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : String(n);
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)}%`;
 
 module.exports = { percentile, runConcurrent, fmt, pct };

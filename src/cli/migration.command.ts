@@ -6,7 +6,9 @@ export async function migrationRun(config: AppConfig): Promise<void> {
   try {
     const ds = await connect(handle, false);
     const applied = await ds.runMigrations({ transaction: 'each' });
-    process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'nothing to apply\n');
+    process.stdout.write(
+      applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'nothing to apply\n',
+    );
     await ds.destroy();
   } finally {
     await handle.close();

@@ -5,12 +5,14 @@ import { seed } from './seed.command';
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
   return n;
 };
 
 const kommunCode = (value: string) => {
-  if (!/^[0-9]{4}$/.test(value)) throw new InvalidArgumentError('must be a four-digit kommun code, e.g. 1980.');
+  if (!/^[0-9]{4}$/.test(value))
+    throw new InvalidArgumentError('must be a four-digit kommun code, e.g. 1980.');
   return value;
 };
 
@@ -38,11 +40,20 @@ program
   .description('fill a kommun with realistic synthetic pupils (deterministic for a given --seed)')
   .requiredOption('--kommun <code>', 'kommun code, e.g. 1980 (Västerås)', kommunCode)
   .option('--pupils <n>', 'how many pupils', integer('--pupils', 1, 2_000_000), 1000)
-  .option('--seed <n>', 'random seed: the same seed gives the same pupils', integer('--seed', 0, 2 ** 31 - 1), 1)
+  .option(
+    '--seed <n>',
+    'random seed: the same seed gives the same pupils',
+    integer('--seed', 0, 2 ** 31 - 1),
+    1,
+  )
   .option('--school-units <n>', 'how many school units', integer('--school-units', 1, 500))
-  .action((opts: { kommun: string; pupils: number; seed: number; schoolUnits?: number }) => seed(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts));
+  .action((opts: { kommun: string; pupils: number; seed: number; schoolUnits?: number }) =>
+    seed(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts),
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : `portabel: ${err instanceof Error ? err.message : String(err)}`}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? err.message : `portabel: ${err instanceof Error ? err.message : String(err)}`}\n`,
+  );
   process.exitCode = err instanceof ConfigError ? 2 : 1;
 });

@@ -25,10 +25,23 @@ export async function seed(
     await kommuner.create({ code: opts.kommun, name: findKommun(opts.kommun).name }).catch((err: unknown) => {
       if (!(err instanceof DomainError && err.code === 'KOMMUN.EXISTS')) throw err;
     });
-    const units = generateSchoolUnits({ kommunCode: opts.kommun, seed: opts.seed, count: opts.schoolUnits ?? DEFAULT_SCHOOL_UNIT_COUNT });
-    for (const unit of units) await kommuner.putSchoolUnit(opts.kommun, unit.code, { name: unit.name, schoolTypes: unit.schoolTypes });
+    const units = generateSchoolUnits({
+      kommunCode: opts.kommun,
+      seed: opts.seed,
+      count: opts.schoolUnits ?? DEFAULT_SCHOOL_UNIT_COUNT,
+    });
+    for (const unit of units)
+      await kommuner.putSchoolUnit(opts.kommun, unit.code, {
+        name: unit.name,
+        schoolTypes: unit.schoolTypes,
+      });
 
-    const bar = process.stdout.isTTY ? new SingleBar({ format: 'seeding {bar} {value}/{total} pupils {eta_formatted}' }, Presets.shades_classic) : undefined;
+    const bar = process.stdout.isTTY
+      ? new SingleBar(
+          { format: 'seeding {bar} {value}/{total} pupils {eta_formatted}' },
+          Presets.shades_classic,
+        )
+      : undefined;
     bar?.start(opts.pupils, 0);
     const totals = { created: 0, updated: 0, unchanged: 0 };
     let batch: PreparedRecord[] = [];
@@ -41,8 +54,19 @@ export async function seed(
       bar?.increment(batch.length);
       batch = [];
     };
-    for (const pupil of generatePupils({ kommunCode: opts.kommun, count: opts.pupils, seed: opts.seed, schoolUnits: units })) {
-      batch.push(prepareRecord(checkRecord(pupil), { adapter: 'seed', adapterVersion: '1', importedAt: pupil.pupil.provenance?.importedAt ?? new Date(0).toISOString() }));
+    for (const pupil of generatePupils({
+      kommunCode: opts.kommun,
+      count: opts.pupils,
+      seed: opts.seed,
+      schoolUnits: units,
+    })) {
+      batch.push(
+        prepareRecord(checkRecord(pupil), {
+          adapter: 'seed',
+          adapterVersion: '1',
+          importedAt: pupil.pupil.provenance?.importedAt ?? new Date(0).toISOString(),
+        }),
+      );
       if (batch.length >= BATCH) await flush();
     }
     if (batch.length) await flush();

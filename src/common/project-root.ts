@@ -13,6 +13,7 @@ export function projectRoot(): string {
     if (existsSync(join(dir, 'openapi', 'openapi.yaml')) && existsSync(join(dir, 'package.json'))) {
       return (cached = dir);
     }
-    if (dirname(dir) === dir) throw new Error('Cannot find the project root (a folder with openapi/openapi.yaml)');
+    if (dirname(dir) === dir)
+      throw new Error('Cannot find the project root (a folder with openapi/openapi.yaml)');
   }
 }

@@ -45,7 +45,7 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseHandle> {
 
 /** A DataSource for one-off work (CLI, tests) outside the Nest application. */
 export async function connect(handle: DatabaseHandle, runMigrations = true): Promise<DataSource> {
-  const ds = new DataSource({ ...handle.options, migrationsRun: false } as DataSourceOptions);
+  const ds = new DataSource({ ...handle.options, migrationsRun: false });
   await ds.initialize();
   if (runMigrations) await ds.runMigrations({ transaction: 'each' });
   return ds;

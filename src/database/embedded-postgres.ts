@@ -32,7 +32,11 @@ export class EmbeddedPostgres {
     // Two processes writing one PGlite directory corrupt it: refuse a second opener.
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(dir, { lockfilePath: join(dir, 'portabel.lock'), stale: 15_000, update: 5_000 });
+      release = await lockfile.lock(dir, {
+        lockfilePath: join(dir, 'portabel.lock'),
+        stale: 15_000,
+        update: 5_000,
+      });
     } catch {
       throw new Error(
         `The embedded database in ${dir} is in use by another portabel process. ` +

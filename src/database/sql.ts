@@ -44,4 +44,5 @@ export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
 export const ident = (name: string): Sql => new Sql(escapeIdentifier(name));
 
 /** Joins fragments with a separator (for optional WHERE clauses). */
-export const join = (parts: Sql[], separator: string): Sql => new Sql(parts.map((p) => p.text).join(separator));
+export const join = (parts: Sql[], separator: string): Sql =>
+  new Sql(parts.map((p) => p.text).join(separator));

@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { KommunCode, SchoolUnitCode } from '../common/http/path-params';
-import { CreateKommunDto, KommunResource, PutSchoolUnitDto, SchoolUnitResource, UpdateKommunDto } from './kommuner.dto';
+import {
+  CreateKommunDto,
+  KommunResource,
+  PutSchoolUnitDto,
+  SchoolUnitResource,
+  UpdateKommunDto,
+} from './kommuner.dto';
 import { KommunerService } from './kommuner.service';
 
 @Controller('v1/kommuner')
@@ -9,7 +15,10 @@ export class KommunerController {
   constructor(private readonly kommuner: KommunerService) {}
 
   @Post()
-  async create(@Body() dto: CreateKommunDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<KommunResource> {
+  async create(
+    @Body() dto: CreateKommunDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<KommunResource> {
     const kommun = await this.kommuner.create(dto);
     void reply.status(201).header('location', `/v1/kommuner/${kommun.code}`);
     return kommun;
@@ -48,7 +57,10 @@ export class KommunerController {
   }
 
   @Get(':kommunCode/school-units/:schoolUnitCode')
-  getSchoolUnit(@KommunCode() kommunCode: string, @SchoolUnitCode() code: string): Promise<SchoolUnitResource> {
+  getSchoolUnit(
+    @KommunCode() kommunCode: string,
+    @SchoolUnitCode() code: string,
+  ): Promise<SchoolUnitResource> {
     return this.kommuner.getSchoolUnit(kommunCode, code);
   }
 

@@ -1,9 +1,44 @@
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 /** SS 12000 school types (skolformer). */
 export const SCHOOL_TYPES = [
-  'FS', 'FKLASS', 'FTH', 'OPPFTH', 'GR', 'GRS', 'TR', 'SP', 'SAM', 'GY', 'GYS', 'VUX', 'VUXGR', 'VUXGY',
-  'VUXSARGR', 'VUXSARGY', 'SFI', 'SARVUX', 'SARVUXGR', 'SARVUXGY', 'KU', 'YH', 'FHS', 'STF', 'KKU', 'HS', 'ABU', 'AU',
+  'FS',
+  'FKLASS',
+  'FTH',
+  'OPPFTH',
+  'GR',
+  'GRS',
+  'TR',
+  'SP',
+  'SAM',
+  'GY',
+  'GYS',
+  'VUX',
+  'VUXGR',
+  'VUXGY',
+  'VUXSARGR',
+  'VUXSARGY',
+  'SFI',
+  'SARVUX',
+  'SARVUXGR',
+  'SARVUXGY',
+  'KU',
+  'YH',
+  'FHS',
+  'STF',
+  'KKU',
+  'HS',
+  'ABU',
+  'AU',
 ] as const;
 
 export class CreateKommunDto {

@@ -28,7 +28,15 @@ export class LoggingModule {
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             redact: {
-              paths: ['req.headers', 'res.headers', '*.civicNo', '*.givenName', '*.familyName', 'err.parameters', 'err.query'],
+              paths: [
+                'req.headers',
+                'res.headers',
+                '*.civicNo',
+                '*.givenName',
+                '*.familyName',
+                'err.parameters',
+                'err.query',
+              ],
               remove: true,
             },
             quietReqLogger: true,

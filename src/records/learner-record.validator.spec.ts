@@ -206,7 +206,7 @@ function fullRecord(): LearnerRecord {
 }
 
 /** A deep copy of the full record, changed by `edit`, as the unknown input the validator takes. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits write deliberately ill-typed values
+
 function variant(edit: (record: any) => void): unknown {
   const record = structuredClone(fullRecord());
   edit(record);

@@ -62,12 +62,12 @@ export function withProvenance(record: LearnerRecord, defaults: ProvenanceDefaul
     adapterVersion: defaults.adapterVersion,
     importedAt: defaults.importedAt,
   };
-  const out: Record<string, any> = { ...record };
+  const out: Record<string, unknown> = { ...record };
   out.pupil = { provenance, ...record.pupil };
   if (record.contact) out.contact = { provenance, ...record.contact };
   for (const section of ITEM_SECTIONS) {
     const items = (record as unknown as Record<string, unknown>)[section];
-    if (Array.isArray(items)) out[section] = items.map((item) => ({ provenance, ...item }));
+    if (Array.isArray(items)) out[section] = items.map((item: object) => ({ provenance, ...item }));
   }
-  return out as LearnerRecord;
+  return out as unknown as LearnerRecord;
 }

@@ -16,7 +16,11 @@ export class RecordsBulkController {
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
   ): Promise<BulkSummary> {
-    if (!contentType?.startsWith('application/x-ndjson') || !body || typeof (body as Readable).pipe !== 'function') {
+    if (
+      !contentType?.startsWith('application/x-ndjson') ||
+      !body ||
+      typeof (body as Readable).pipe !== 'function'
+    ) {
       throw new DomainError(
         PROBLEMS.unsupportedMediaType,
         'BULK.MEDIA_TYPE',

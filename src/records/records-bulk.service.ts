@@ -34,7 +34,14 @@ export class RecordsBulkService {
 
   async ingest(kommunCode: string, input: Readable): Promise<BulkSummary> {
     await this.kommuner.assertExists(kommunCode);
-    const summary: BulkSummary = { received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, errors: [] };
+    const summary: BulkSummary = {
+      received: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: 0,
+      errors: [],
+    };
     const importedAt = new Date().toISOString();
     let batch: PreparedRecord[] = [];
     // One batch is written while the next is parsed and checked: PostgreSQL and Node work in parallel.

@@ -28,12 +28,21 @@ export class RecordsController {
   ): Promise<string> {
     if (idempotencyKey !== undefined && !IdempotencyService.validKey(idempotencyKey)) {
       const detail = 'Idempotency-Key must be 1 to 200 visible ASCII characters.';
-      throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter: 'Idempotency-Key', detail }]);
+      throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [
+        { parameter: 'Idempotency-Key', detail },
+      ]);
     }
     // Only a keyed request needs its fingerprint (same key, other body: 409).
-    const requestHash = idempotencyKey === undefined ? '' : sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
+    const requestHash =
+      idempotencyKey === undefined
+        ? ''
+        : sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
     const r = await this.records.upsert(kommunCode, body, { ifMatch, idempotencyKey, requestHash });
-    void reply.status(r.status).type(JSON_TYPE).header('etag', etagFor(r.version)).header('x-upsert-result', r.result);
+    void reply
+      .status(r.status)
+      .type(JSON_TYPE)
+      .header('etag', etagFor(r.version))
+      .header('x-upsert-result', r.result);
     if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.id}`);
     if (r.replayed) void reply.header('idempotent-replayed', 'true');
     return r.json;

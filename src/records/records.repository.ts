@@ -130,7 +130,9 @@ export class RecordsRepository {
   ): Promise<{ stored: StoredRecordText; inserted: boolean; changed: boolean } | undefined> {
     // A changed row's content is what was sent (row.recordJson), so only its metadata comes back;
     // an unchanged one comes back whole, as stored.
-    const rows = await this.db.once<RecordMeta & { recordJson: string | null; inserted: boolean; changed: boolean }>(
+    const rows = await this.db.once<
+      RecordMeta & { recordJson: string | null; inserted: boolean; changed: boolean }
+    >(
       kommunCode,
       sql`WITH upserted AS (
             INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
@@ -153,7 +155,11 @@ export class RecordsRepository {
     );
     const r = rows[0];
     if (!r) return undefined;
-    return { stored: { ...r, recordJson: r.recordJson ?? row.recordJson }, inserted: r.inserted, changed: r.changed };
+    return {
+      stored: { ...r, recordJson: r.recordJson ?? row.recordJson },
+      inserted: r.inserted,
+      changed: r.changed,
+    };
   }
 
   /** One record, its content as stored JSON text (one round trip). */
@@ -167,14 +173,19 @@ export class RecordsRepository {
   }
 
   async findForUpdate(tx: TenantTx, kommunCode: string, id: string): Promise<StoredRecord | undefined> {
-    const rows = await tx.query<StoredRecord>(`SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND id = $2 FOR UPDATE`, [
-      kommunCode,
-      id,
-    ]);
+    const rows = await tx.query<StoredRecord>(
+      `SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND id = $2 FOR UPDATE`,
+      [kommunCode, id],
+    );
     return rows[0];
   }
 
-  async findBySourceForUpdate(tx: TenantTx, kommunCode: string, platform: string, sourceId: string): Promise<RecordMeta | undefined> {
+  async findBySourceForUpdate(
+    tx: TenantTx,
+    kommunCode: string,
+    platform: string,
+    sourceId: string,
+  ): Promise<RecordMeta | undefined> {
     const rows = await tx.query<RecordMeta>(
       `SELECT ${META} FROM learner_records WHERE kommun_code = $1 AND source_platform = $2 AND source_id = $3 FOR UPDATE`,
       [kommunCode, platform, sourceId],
@@ -182,7 +193,12 @@ export class RecordsRepository {
     return rows[0];
   }
 
-  async findBySource(tx: TenantTx, kommunCode: string, platform: string, sourceId: string): Promise<StoredRecord | undefined> {
+  async findBySource(
+    tx: TenantTx,
+    kommunCode: string,
+    platform: string,
+    sourceId: string,
+  ): Promise<StoredRecord | undefined> {
     const rows = await tx.query<StoredRecord>(
       `SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND source_platform = $2 AND source_id = $3`,
       [kommunCode, platform, sourceId],
@@ -191,7 +207,13 @@ export class RecordsRepository {
   }
 
   /** Replaces a live record's content; the caller has checked the version under FOR UPDATE. */
-  async replace(tx: TenantTx, kommunCode: string, id: string, contentHash: string, recordJson: string): Promise<StoredRecord> {
+  async replace(
+    tx: TenantTx,
+    kommunCode: string,
+    id: string,
+    contentHash: string,
+    recordJson: string,
+  ): Promise<StoredRecord> {
     const rows = await tx.query<StoredRecord>(
       `WITH updated AS (
          UPDATE learner_records SET record = $4::jsonb, content_hash = $3, version = version + 1, updated_at = now()
@@ -230,7 +252,10 @@ export class RecordsRepository {
     if (f.schoolUnit !== undefined) where.push(sql`school_unit_codes @> ARRAY[${f.schoolUnit}::text]`);
     if (f.schoolYear !== undefined) where.push(sql`school_years @> ARRAY[${f.schoolYear}::smallint]`);
     if (f.schoolUnit !== undefined || f.schoolYear !== undefined) {
-      const conditions = ['!(@.cancelled == true)', '(!exists(@.endDate) || @.endDate == null || @.endDate >= $today)'];
+      const conditions = [
+        '!(@.cancelled == true)',
+        '(!exists(@.endDate) || @.endDate == null || @.endDate >= $today)',
+      ];
       if (f.schoolUnit !== undefined) conditions.push('@.schoolUnitCode == $unit');
       if (f.schoolYear !== undefined) conditions.push('@.schoolYear == $year');
       const path = `$.enrolments[*] ? (${conditions.join(' && ')})`;

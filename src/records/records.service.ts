@@ -14,7 +14,13 @@ import {
 } from './record.mapper';
 import { checkRecord, PreparedRecord, prepareRecord } from './record-intake';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
-import { preconditionFailed, preconditionRequired, recordDeleted, recordNotFound, sourceImmutable } from './records.errors';
+import {
+  preconditionFailed,
+  preconditionRequired,
+  recordDeleted,
+  recordNotFound,
+  sourceImmutable,
+} from './records.errors';
 import { RecordMeta, RecordsRepository } from './records.repository';
 
 export type UpsertResult = 'created' | 'updated' | 'unchanged';
@@ -61,7 +67,14 @@ export class RecordsService {
         if (r) {
           const result: UpsertResult = r.inserted ? 'created' : r.changed ? 'updated' : 'unchanged';
           const text = toRecordResourceText(r.stored);
-          return { status: r.inserted ? 201 : 200, id: text.id, version: text.version, json: text.json, result, replayed: false };
+          return {
+            status: r.inserted ? 201 : 200,
+            id: text.id,
+            version: text.version,
+            json: text.json,
+            result,
+            replayed: false,
+          };
         }
         if (attempt > 0) throw new Error('upsert found neither a new nor an existing row twice');
       }
@@ -71,12 +84,17 @@ export class RecordsService {
         const { platform, id } = prepared.record.source;
         if (opts.ifMatch !== undefined) {
           const current = await this.repository.findBySourceForUpdate(tx, kommunCode, platform, id);
-          if (!current || !etagMatches(opts.ifMatch, current.version)) throw preconditionFailed(current?.version ?? 0);
+          if (!current || !etagMatches(opts.ifMatch, current.version))
+            throw preconditionFailed(current?.version ?? 0);
         }
         const [outcome] = await this.repository.upsertMany(tx, kommunCode, [prepared.row]);
         const stored = (await this.repository.findBySource(tx, kommunCode, platform, id))!;
         const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
-        return { status: result === 'created' ? 201 : 200, body: toRecordResource(stored), headers: { 'x-upsert-result': result } };
+        return {
+          status: result === 'created' ? 201 : 200,
+          body: toRecordResource(stored),
+          headers: { 'x-upsert-result': result },
+        };
       };
       const r =
         opts.idempotencyKey === undefined
@@ -101,18 +119,28 @@ export class RecordsService {
   }
 
   /** Replaces a record's content. If-Match is required: a blind overwrite would lose others' changes. */
-  async replace(kommunCode: string, id: string, body: unknown, ifMatch: string | undefined): Promise<RecordResource> {
+  async replace(
+    kommunCode: string,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+  ): Promise<RecordResource> {
     if (ifMatch === undefined) throw preconditionRequired();
     await this.kommuner.assertExists(kommunCode);
     const prepared = prepareRecord(checkRecord(body), apiProvenance());
     return this.db.transaction(kommunCode, async (tx) => {
       const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
       if (!etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);
-      if (current.sourcePlatform !== prepared.row.sourcePlatform || current.sourceId !== prepared.row.sourceId) {
+      if (
+        current.sourcePlatform !== prepared.row.sourcePlatform ||
+        current.sourceId !== prepared.row.sourceId
+      ) {
         throw sourceImmutable();
       }
       if (current.contentHash === prepared.row.contentHash) return toRecordResource(current);
-      return toRecordResource(await this.repository.replace(tx, kommunCode, id, prepared.row.contentHash, prepared.row.recordJson));
+      return toRecordResource(
+        await this.repository.replace(tx, kommunCode, id, prepared.row.contentHash, prepared.row.recordJson),
+      );
     });
   }
 
@@ -120,12 +148,16 @@ export class RecordsService {
     await this.kommuner.assertExists(kommunCode);
     await this.db.transaction(kommunCode, async (tx) => {
       const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
-      if (ifMatch !== undefined && !etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);
+      if (ifMatch !== undefined && !etagMatches(ifMatch, current.version))
+        throw preconditionFailed(current.version);
       await this.repository.markDeleted(tx, kommunCode, id);
     });
   }
 
-  async list(kommunCode: string, q: ListRecordsQueryDto): Promise<{ data: RecordResource[]; nextCursor: string | null }> {
+  async list(
+    kommunCode: string,
+    q: ListRecordsQueryDto,
+  ): Promise<{ data: RecordResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
     const afterId = decodeCursor('records', q.cursor, (p) => UUID.test(p));
     const rows = await this.repository.list(kommunCode, {
@@ -138,27 +170,42 @@ export class RecordsService {
     });
     const page = rows.slice(0, q.limit);
     const more = rows.length > q.limit;
-    return { data: page.map(toRecordResource), nextCursor: more ? encodeCursor('records', page[page.length - 1].id) : null };
+    return {
+      data: page.map(toRecordResource),
+      nextCursor: more ? encodeCursor('records', page[page.length - 1].id) : null,
+    };
   }
 
   /**
    * The changes feed, as SS 12000 clients sync: read until `hasMore` is false, keep `nextCursor`,
    * come back later with it. The cursor always moves forward and is returned even on an empty page.
    */
-  async changes(kommunCode: string, q: ChangesQueryDto): Promise<{ data: ChangeResource[]; nextCursor: string; hasMore: boolean }> {
+  async changes(
+    kommunCode: string,
+    q: ChangesQueryDto,
+  ): Promise<{ data: ChangeResource[]; nextCursor: string; hasMore: boolean }> {
     await this.kommuner.assertExists(kommunCode);
     const after = decodeCursor('changes', q.cursor, (p) => SEQ.test(p)) ?? '0';
     const rows = await this.repository.changesAfter(kommunCode, after, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const last = page.length > 0 ? page[page.length - 1].seq : after;
-    return { data: page.map(toChangeResource), nextCursor: encodeCursor('changes', last), hasMore: rows.length > q.limit };
+    return {
+      data: page.map(toChangeResource),
+      nextCursor: encodeCursor('changes', last),
+      hasMore: rows.length > q.limit,
+    };
   }
 
   /** Used by the bulk path and the seed: many prepared records in one statement. */
-  async upsertPrepared(kommunCode: string, records: PreparedRecord[]): Promise<{ created: number; updated: number; unchanged: number }> {
+  async upsertPrepared(
+    kommunCode: string,
+    records: PreparedRecord[],
+  ): Promise<{ created: number; updated: number; unchanged: number }> {
     // Last one wins when a batch names the same source twice (ON CONFLICT cannot touch a row twice).
     const bySource = new Map(records.map((p) => [`${p.row.sourcePlatform}\u0000${p.row.sourceId}`, p.row]));
-    const outcomes = await this.db.transaction(kommunCode, (tx) => this.repository.upsertMany(tx, kommunCode, [...bySource.values()]));
+    const outcomes = await this.db.transaction(kommunCode, (tx) =>
+      this.repository.upsertMany(tx, kommunCode, [...bySource.values()]),
+    );
     const created = outcomes.filter((o) => o.inserted).length;
     return { created, updated: outcomes.length - created, unchanged: bySource.size - outcomes.length };
   }

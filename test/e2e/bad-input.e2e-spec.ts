@@ -68,7 +68,10 @@ describe('bad input', () => {
     year.enrolments[0].schoolYear = 9007199254740991;
     const big = await raw(JSON.stringify(year));
     expect(big.status).toBe(400);
-    expect(big.body.errors).toContainEqual({ pointer: '/enrolments/0/schoolYear', detail: expect.any(String) });
+    expect(big.body.errors).toContainEqual({
+      pointer: '/enrolments/0/schoolYear',
+      detail: expect.any(String),
+    });
   });
 
   it('deep nesting', async () => {
@@ -78,7 +81,9 @@ describe('bad input', () => {
     expect(res.body.code).toMatch(/^BODY\.(TOO_DEEP|INVALID_JSON)$/);
     const moderately = '{"a":'.repeat(70) + '1' + '}'.repeat(70);
     const res2 = await raw(moderately);
-    expectProblem(res2, 400, 'malformed-request', 'BODY.TOO_DEEP', { errors: [{ pointer: expect.any(String), detail: expect.any(String) }] });
+    expectProblem(res2, 400, 'malformed-request', 'BODY.TOO_DEEP', {
+      errors: [{ pointer: expect.any(String), detail: expect.any(String) }],
+    });
   });
 
   it('bad unicode: invalid UTF-8, a lone surrogate, a NUL', async () => {
@@ -98,7 +103,9 @@ describe('bad input', () => {
 
   it('prototype-poisoning keys', async () => {
     const res = await raw('{"__proto__": {"admin": true}}');
-    expectProblem(res, 400, 'malformed-request', 'BODY.FORBIDDEN_KEY', { errors: [{ pointer: '/__proto__', detail: expect.any(String) }] });
+    expectProblem(res, 400, 'malformed-request', 'BODY.FORBIDDEN_KEY', {
+      errors: [{ pointer: '/__proto__', detail: expect.any(String) }],
+    });
   });
 
   it('unknown fields, each with a pointer', async () => {
@@ -151,9 +158,13 @@ describe('bad input', () => {
 
   it('bad path parameters', async () => {
     const id = await request(t.server).get(`${base}/records/not-a-uuid`);
-    expectProblem(id, 400, 'validation-failed', 'REQUEST.INVALID', { errors: [{ parameter: 'recordId', detail: expect.any(String) }] });
+    expectProblem(id, 400, 'validation-failed', 'REQUEST.INVALID', {
+      errors: [{ parameter: 'recordId', detail: expect.any(String) }],
+    });
     const kommun = await request(t.server).get('/v1/kommuner/19800/records');
-    expectProblem(kommun, 400, 'validation-failed', 'REQUEST.INVALID', { errors: [{ parameter: 'kommunCode', detail: expect.any(String) }] });
+    expectProblem(kommun, 400, 'validation-failed', 'REQUEST.INVALID', {
+      errors: [{ parameter: 'kommunCode', detail: expect.any(String) }],
+    });
     const longParam = await request(t.server).get(`${base}/records/${'a'.repeat(5000)}`);
     expect(longParam.status).toBeGreaterThanOrEqual(400);
     expect(longParam.status).toBeLessThan(500);

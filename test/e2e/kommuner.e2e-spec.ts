@@ -45,10 +45,14 @@ describe('kommuner and school units', () => {
   it('creates, replaces, lists and removes school units', async () => {
     const code = await createKommun(t.server);
     const url = `/v1/kommuner/${code}/school-units/19283746`;
-    const created = await request(t.server).put(url).send({ name: 'Kopparlundsgymnasiet', schoolTypes: ['GY'] });
+    const created = await request(t.server)
+      .put(url)
+      .send({ name: 'Kopparlundsgymnasiet', schoolTypes: ['GY'] });
     expectContract(created, 'PUT', url);
     expect(created.status).toBe(201);
-    const replaced = await request(t.server).put(url).send({ name: 'Kopparlundsgymnasiet', schoolTypes: ['GY', 'GYS'] });
+    const replaced = await request(t.server)
+      .put(url)
+      .send({ name: 'Kopparlundsgymnasiet', schoolTypes: ['GY', 'GYS'] });
     expect(replaced.status).toBe(200);
     expect(replaced.body.schoolTypes).toEqual(['GY', 'GYS']);
     const list = await request(t.server).get(`/v1/kommuner/${code}/school-units`);
@@ -62,7 +66,9 @@ describe('kommuner and school units', () => {
 
   it('refuses an unknown school type with a pointer', async () => {
     const code = await createKommun(t.server);
-    const res = await request(t.server).put(`/v1/kommuner/${code}/school-units/19283746`).send({ name: 'X', schoolTypes: ['GR', 'NOPE'] });
+    const res = await request(t.server)
+      .put(`/v1/kommuner/${code}/school-units/19283746`)
+      .send({ name: 'X', schoolTypes: ['GR', 'NOPE'] });
     expectProblem(res, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ pointer: '/schoolTypes', detail: expect.any(String) }],
     });

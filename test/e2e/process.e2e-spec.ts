@@ -19,11 +19,11 @@ function start(env: Record<string, string>): Promise<Started> {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out}`)), 30_000);
-    child.stdout!.on('data', () => {
+    child.stdout.on('data', () => {
       const m = /listening on (http:\/\/[^ ]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
@@ -44,7 +44,10 @@ const stop = (child: ChildProcess): Promise<number | null> =>
   });
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -58,7 +61,11 @@ describe('the service process', () => {
   };
 
   beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
     mkdirSync(TEST_DATA_ROOT, { recursive: true });
   }, 120_000);
   afterAll(() => removeDir(dataDir));
@@ -66,7 +73,10 @@ describe('the service process', () => {
   it('serves, logs JSON without personal data, stops cleanly on SIGTERM, and keeps its data', async () => {
     const first = await start(dbEnv());
     const code = String(1000 + Math.floor(Math.random() * 9000));
-    await json(`${first.url}/v1/kommuner`, { method: 'POST', body: JSON.stringify({ code, name: 'Processkommun' }) });
+    await json(`${first.url}/v1/kommuner`, {
+      method: 'POST',
+      body: JSON.stringify({ code, name: 'Processkommun' }),
+    });
     const created = await json(`${first.url}/v1/kommuner/${code}/records?q=201203152382`, {
       method: 'POST',
       body: JSON.stringify(sampleRecord('proc-1')),
@@ -74,7 +84,10 @@ describe('the service process', () => {
     expect(created.status).toBe(201);
     const bad = sampleRecord('proc-2') as any;
     bad.pupil.civicNo.value = '201203152381';
-    expect((await json(`${first.url}/v1/kommuner/${code}/records`, { method: 'POST', body: JSON.stringify(bad) })).status).toBe(422);
+    expect(
+      (await json(`${first.url}/v1/kommuner/${code}/records`, { method: 'POST', body: JSON.stringify(bad) }))
+        .status,
+    ).toBe(422);
 
     expect(await stop(first.child)).toBe(0);
     const logs = first.output();
@@ -93,7 +106,11 @@ describe('the service process', () => {
   it('names the bad variable and exits when the configuration is wrong', () => {
     let stderr = '';
     try {
-      execFileSync(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env: { PORT: 'eighty', PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
+      execFileSync(process.execPath, ['dist/src/main.js'], {
+        cwd: ROOT,
+        env: { PORT: 'eighty', PATH: process.env.PATH ?? '' },
+        stdio: 'pipe',
+      });
     } catch (err) {
       stderr = String((err as { stderr: Buffer }).stderr);
       expect((err as { status: number }).status).toBe(2);

@@ -25,7 +25,10 @@ describe('listing records and the changes feed', () => {
   });
   afterAll(() => t.close());
 
-  const upsert = (body: unknown) => request(t.server).post(`${base}/records`).send(body as object);
+  const upsert = (body: unknown) =>
+    request(t.server)
+      .post(`${base}/records`)
+      .send(body as object);
 
   it('pages through every record exactly once with the cursor', async () => {
     const ids = new Set<string>();
@@ -63,14 +66,18 @@ describe('listing records and the changes feed', () => {
   it('filters by updatedSince', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
     const fresh = await upsert(sampleRecord(`since-${Date.now()}`));
-    const res = await request(t.server).get(`${base}/records?updatedSince=${encodeURIComponent(before)}&limit=200`);
+    const res = await request(t.server).get(
+      `${base}/records?updatedSince=${encodeURIComponent(before)}&limit=200`,
+    );
     expect(res.body.data.map((r: { id: string }) => r.id)).toContain(fresh.body.id);
     const future = await request(t.server).get(`${base}/records?updatedSince=2999-01-01T00:00:00Z`);
     expect(future.body.data).toEqual([]);
   });
 
   it('refuses bad query parameters with a pointer to each', async () => {
-    const res = await request(t.server).get(`${base}/records?limit=0&schoolUnit=12&schoolYear=x&updatedSince=yesterday`);
+    const res = await request(t.server).get(
+      `${base}/records?limit=0&schoolUnit=12&schoolYear=x&updatedSince=yesterday`,
+    );
     expectProblem(res, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: expect.arrayContaining([
         { parameter: 'limit', detail: expect.any(String) },
@@ -89,7 +96,9 @@ describe('listing records and the changes feed', () => {
   it('refuses a cursor it did not hand out', async () => {
     for (const cursor of ['garbage', Buffer.from('{"k":"changes","p":"1"}').toString('base64url')]) {
       const res = await request(t.server).get(`${base}/records?cursor=${cursor}`);
-      expectProblem(res, 400, 'invalid-cursor', 'CURSOR.INVALID', { errors: [{ parameter: 'cursor', detail: expect.any(String) }] });
+      expectProblem(res, 400, 'invalid-cursor', 'CURSOR.INVALID', {
+        errors: [{ parameter: 'cursor', detail: expect.any(String) }],
+      });
     }
   });
 
@@ -107,7 +116,12 @@ describe('listing records and the changes feed', () => {
     for (;;) {
       const page = await request(t.server).get(`${base}/changes?limit=2&cursor=${cursor}`);
       expectContract(page, 'GET', `${base}/changes`);
-      seen.push(...page.body.data.map((c: { type: string; version: number }) => ({ type: c.type, version: c.version })));
+      seen.push(
+        ...page.body.data.map((c: { type: string; version: number }) => ({
+          type: c.type,
+          version: c.version,
+        })),
+      );
       cursor = page.body.nextCursor;
       if (!page.body.hasMore) break;
     }

@@ -17,7 +17,10 @@ describe('records API', () => {
   afterAll(() => t.close());
 
   const upsert = (body: unknown, headers: Record<string, string> = {}) =>
-    request(t.server).post(`${base}/records`).set(headers).send(body as object);
+    request(t.server)
+      .post(`${base}/records`)
+      .set(headers)
+      .send(body as object);
 
   it('creates a record, then reads it back with its ETag', async () => {
     const created = await upsert(sampleRecord('p-1'));
@@ -50,7 +53,9 @@ describe('records API', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.version).toBe(1);
 
-    const changed = await upsert(sampleRecord('p-2', { pupil: { givenName: 'Karin', familyName: 'Öberg', securityMarking: 'Ingen' } }));
+    const changed = await upsert(
+      sampleRecord('p-2', { pupil: { givenName: 'Karin', familyName: 'Öberg', securityMarking: 'Ingen' } }),
+    );
     expect(changed.status).toBe(200);
     expect(changed.headers['x-upsert-result']).toBe('updated');
     expect(changed.body).toMatchObject({ id: first.body.id, version: 2 });
@@ -66,16 +71,28 @@ describe('records API', () => {
       adapterVersion: '2.1',
       importedAt: '2026-01-02T03:04:05.000Z',
     };
-    const res = await upsert(sampleRecord('p-prov', { pupil: { givenName: 'A', familyName: 'B', securityMarking: 'Ingen', provenance } }));
+    const res = await upsert(
+      sampleRecord('p-prov', {
+        pupil: { givenName: 'A', familyName: 'B', securityMarking: 'Ingen', provenance },
+      }),
+    );
     expect(res.body.record.pupil.provenance).toEqual(provenance);
   });
 
   it('stores Swedish text in NFC, so decomposed å ä ö equal precomposed ones', async () => {
     const decomposed = 'A\u030asa O\u0308berg Ma\u0308rta';
-    const res = await upsert(sampleRecord('p-nfc', { pupil: { givenName: decomposed, familyName: 'Öberg', securityMarking: 'Ingen' } }));
+    const res = await upsert(
+      sampleRecord('p-nfc', {
+        pupil: { givenName: decomposed, familyName: 'Öberg', securityMarking: 'Ingen' },
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.record.pupil.givenName).toBe('Åsa Öberg Märta');
-    const again = await upsert(sampleRecord('p-nfc', { pupil: { givenName: 'Åsa Öberg Märta', familyName: 'Öberg', securityMarking: 'Ingen' } }));
+    const again = await upsert(
+      sampleRecord('p-nfc', {
+        pupil: { givenName: 'Åsa Öberg Märta', familyName: 'Öberg', securityMarking: 'Ingen' },
+      }),
+    );
     expect(again.headers['x-upsert-result']).toBe('unchanged');
   });
 
@@ -119,7 +136,9 @@ describe('records API', () => {
     it('replaces with a matching If-Match, refuses a stale one (412) and a missing one (428)', async () => {
       const created = await upsert(sampleRecord('p-lock'));
       const url = `${base}/records/${created.body.id}`;
-      const next = sampleRecord('p-lock', { pupil: { givenName: 'Nils', familyName: 'Holgersson', securityMarking: 'Ingen' } });
+      const next = sampleRecord('p-lock', {
+        pupil: { givenName: 'Nils', familyName: 'Holgersson', securityMarking: 'Ingen' },
+      });
 
       const missing = await request(t.server).put(url).send(next);
       expectProblem(missing, 428, 'precondition-required', 'RECORD.IF_MATCH_REQUIRED');
@@ -149,7 +168,9 @@ describe('records API', () => {
 
     it('guards an upsert with If-Match too', async () => {
       await upsert(sampleRecord('p-upsert-lock'));
-      const stale = await upsert(sampleRecord('p-upsert-lock', { contact: undefined, groups: [] }), { 'if-match': '"v7"' });
+      const stale = await upsert(sampleRecord('p-upsert-lock', { contact: undefined, groups: [] }), {
+        'if-match': '"v7"',
+      });
       expectProblem(stale, 412, 'precondition-failed', 'RECORD.STALE');
       const fresh = await upsert(sampleRecord('p-upsert-lock', { groups: [] }), { 'if-match': '"v1"' });
       expect(fresh.status).toBe(200);
@@ -158,7 +179,9 @@ describe('records API', () => {
 
     it('answers 304 to If-None-Match with the current ETag', async () => {
       const created = await upsert(sampleRecord('p-304'));
-      const res = await request(t.server).get(`${base}/records/${created.body.id}`).set('if-none-match', '"v1"');
+      const res = await request(t.server)
+        .get(`${base}/records/${created.body.id}`)
+        .set('if-none-match', '"v1"');
       expect(res.status).toBe(304);
       expect(res.text).toBe('');
     });
@@ -188,7 +211,9 @@ describe('records API', () => {
 
     it('honours If-Match', async () => {
       const created = await upsert(sampleRecord('p-del-lock'));
-      const res = await request(t.server).delete(`${base}/records/${created.body.id}`).set('if-match', '"v9"');
+      const res = await request(t.server)
+        .delete(`${base}/records/${created.body.id}`)
+        .set('if-match', '"v9"');
       expectProblem(res, 412, 'precondition-failed', 'RECORD.STALE');
     });
   });

@@ -17,10 +17,13 @@ describe('seed', () => {
 
   it('fills a kommun, and a second run with the same seed changes nothing', async () => {
     dataDir = serverUrl() ? undefined : freshEmbeddedDir('seed');
-    const config = loadConfig({ LOG_LEVEL: 'silent', ...(serverUrl() ? { DATABASE_URL: serverUrl() } : { DATA_DIR: dataDir }) });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      ...(serverUrl() ? { DATABASE_URL: serverUrl() } : { DATA_DIR: dataDir }),
+    });
     const out: string[] = [];
     const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string) => out.push(String(chunk)) > 0;
     try {
       await seed(config, { kommun, pupils: 60, seed: 7 });
       await seed(config, { kommun, pupils: 60, seed: 7 });
@@ -37,8 +40,16 @@ describe('seed', () => {
     expect(units.body.data.length).toBeGreaterThan(0);
     const page = await request(t.server).get(`/v1/kommuner/${kommun}/records?limit=200`);
     expect(page.body.data).toHaveLength(60);
-    const markings = new Set(page.body.data.map((r: { record: { pupil: { securityMarking: string } } }) => r.record.pupil.securityMarking));
+    const markings = new Set(
+      page.body.data.map(
+        (r: { record: { pupil: { securityMarking: string } } }) => r.record.pupil.securityMarking,
+      ),
+    );
     expect(markings.has('Ingen')).toBe(true);
-    expect(page.body.data.every((r: { record: { source: { platform: string } } }) => r.record.source.platform === 'seed')).toBe(true);
+    expect(
+      page.body.data.every(
+        (r: { record: { source: { platform: string } } }) => r.record.source.platform === 'seed',
+      ),
+    ).toBe(true);
   });
 });

@@ -18,8 +18,12 @@ describe('tenant isolation', () => {
     t = await createTestApp();
     a = await createKommun(t.server, 'Kommun A');
     b = await createKommun(t.server, 'Kommun B');
-    recordA = (await request(t.server).post(`/v1/kommuner/${a}/records`).send(sampleRecord('shared-source-id'))).body;
-    await request(t.server).put(`/v1/kommuner/${a}/school-units/11223344`).send({ name: 'A-skolan', schoolTypes: ['GR'] });
+    recordA = (
+      await request(t.server).post(`/v1/kommuner/${a}/records`).send(sampleRecord('shared-source-id'))
+    ).body;
+    await request(t.server)
+      .put(`/v1/kommuner/${a}/school-units/11223344`)
+      .send({ name: 'A-skolan', schoolTypes: ['GR'] });
   });
   afterAll(() => t.close());
 
@@ -35,7 +39,11 @@ describe('tenant isolation', () => {
     const res = await request(t.server)
       .put(`/v1/kommuner/${b}/records/${recordA.id}`)
       .set('if-match', '"v1"')
-      .send(sampleRecord('shared-source-id', { pupil: { givenName: 'X', familyName: 'Y', securityMarking: 'Ingen' } }));
+      .send(
+        sampleRecord('shared-source-id', {
+          pupil: { givenName: 'X', familyName: 'Y', securityMarking: 'Ingen' },
+        }),
+      );
     expect(res.status).toBe(404);
     expect((await recordOfA()).body.record.pupil.givenName).toBe('Märta');
   });
@@ -48,7 +56,11 @@ describe('tenant isolation', () => {
   it('an upsert with the same source in another kommun makes a separate record', async () => {
     const res = await request(t.server)
       .post(`/v1/kommuner/${b}/records`)
-      .send(sampleRecord('shared-source-id', { pupil: { givenName: 'Other', familyName: 'Pupil', securityMarking: 'Ingen' } }));
+      .send(
+        sampleRecord('shared-source-id', {
+          pupil: { givenName: 'Other', familyName: 'Pupil', securityMarking: 'Ingen' },
+        }),
+      );
     expect(res.status).toBe(201);
     expect(res.body.id).not.toBe(recordA.id);
     expect((await recordOfA()).body.record.pupil.givenName).toBe('Märta');
@@ -68,8 +80,14 @@ describe('tenant isolation', () => {
 
   it('an Idempotency-Key of one kommun is not seen by another', async () => {
     const key = `tenant-key-${Date.now()}`;
-    const first = await request(t.server).post(`/v1/kommuner/${a}/records`).set('idempotency-key', key).send(sampleRecord('idem-a'));
-    const second = await request(t.server).post(`/v1/kommuner/${b}/records`).set('idempotency-key', key).send(sampleRecord('idem-b'));
+    const first = await request(t.server)
+      .post(`/v1/kommuner/${a}/records`)
+      .set('idempotency-key', key)
+      .send(sampleRecord('idem-a'));
+    const second = await request(t.server)
+      .post(`/v1/kommuner/${b}/records`)
+      .set('idempotency-key', key)
+      .send(sampleRecord('idem-b'));
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.kommunCode).toBe(b);
@@ -92,7 +110,10 @@ describe('tenant isolation', () => {
         expect(mine[0].n).toBeGreaterThan(0);
         const rows = await asTenant<Array<{ kommun_code: string }>>(b, `SELECT kommun_code FROM ${table}`);
         expect(rows.filter((r) => r.kommun_code === a)).toEqual([]);
-        const unscoped = await asTenant<Array<{ n: number }>>(null, `SELECT count(*)::int AS n FROM ${table}`);
+        const unscoped = await asTenant<Array<{ n: number }>>(
+          null,
+          `SELECT count(*)::int AS n FROM ${table}`,
+        );
         expect(unscoped[0].n).toBe(0);
       },
     );
@@ -101,18 +122,28 @@ describe('tenant isolation', () => {
       await expect(
         asTenant(b, `INSERT INTO school_units (kommun_code, code, name) VALUES ($1, '99999999', 'x')`, [a]),
       ).rejects.toMatchObject({ driverError: { code: '42501' } });
-      const updated = await asTenant<[unknown[], number]>(b, `UPDATE learner_records SET version = 99 WHERE id = $1`, [recordA.id]);
+      const updated = await asTenant<[unknown[], number]>(
+        b,
+        `UPDATE learner_records SET version = 99 WHERE id = $1`,
+        [recordA.id],
+      );
       expect(updated[1]).toBe(0);
-      const deleted = await asTenant<[unknown[], number]>(b, `DELETE FROM learner_records WHERE id = $1`, [recordA.id]);
+      const deleted = await asTenant<[unknown[], number]>(b, `DELETE FROM learner_records WHERE id = $1`, [
+        recordA.id,
+      ]);
       expect(deleted[1]).toBe(0);
       expect((await recordOfA()).body.version).toBe(1);
     });
 
     it('the application role cannot switch off row-level security or write to the kommun registry', async () => {
-      await expect(asTenant(b, `ALTER TABLE learner_records DISABLE ROW LEVEL SECURITY`)).rejects.toMatchObject({
+      await expect(
+        asTenant(b, `ALTER TABLE learner_records DISABLE ROW LEVEL SECURITY`),
+      ).rejects.toMatchObject({
         driverError: { code: '42501' },
       });
-      await expect(asTenant(b, `INSERT INTO kommuner (code, name) VALUES ('0001', 'x')`)).rejects.toMatchObject({
+      await expect(
+        asTenant(b, `INSERT INTO kommuner (code, name) VALUES ('0001', 'x')`),
+      ).rejects.toMatchObject({
         driverError: { code: '42501' },
       });
     });

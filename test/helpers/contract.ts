@@ -6,7 +6,7 @@ import { loadOpenApiDocument } from '../../src/openapi/openapi-document';
 const document = loadOpenApiDocument();
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(document as object, 'openapi');
+ajv.addSchema(document, 'openapi');
 
 const escape = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -33,7 +33,9 @@ export function expectContract(res: Response, method: string, path: string): voi
   if (!operation) throw new Error(`${method} ${template} is not in openapi/openapi.yaml`);
   const status = String(res.status);
   if (!operation.responses[status]) {
-    throw new Error(`${method} ${template} answered ${status}, which the contract does not list (body: ${JSON.stringify(res.body)})`);
+    throw new Error(
+      `${method} ${template} answered ${status}, which the contract does not list (body: ${JSON.stringify(res.body)})`,
+    );
   }
   if (res.status === 204 || res.status === 304) return;
   const contentType = String(res.headers['content-type'] ?? '').split(';')[0];
@@ -41,7 +43,9 @@ export function expectContract(res: Response, method: string, path: string): voi
   const base = ref
     ? `${ref.replace('#', 'openapi#')}`
     : `openapi#/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}`;
-  const responseObject = ref ? (document.components as any).responses[ref.split('/').pop()!] : operation.responses[status];
+  const responseObject = ref
+    ? (document.components as any).responses[ref.split('/').pop()!]
+    : operation.responses[status];
   if (!responseObject.content?.[contentType]) {
     throw new Error(`${method} ${template} ${status}: content type ${contentType} is not documented`);
   }

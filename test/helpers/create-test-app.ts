@@ -51,7 +51,8 @@ export async function createKommun(server: Server, name = 'Testkommun'): Promise
     const code = String(5000 + randomInt(5000));
     const res = await request(server).post('/v1/kommuner').send({ code, name });
     if (res.status === 201) return code;
-    if (res.status !== 409) throw new Error(`could not create kommun: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 409)
+      throw new Error(`could not create kommun: ${res.status} ${JSON.stringify(res.body)}`);
   }
   throw new Error('no free kommun code after 20 tries');
 }

@@ -26,7 +26,8 @@ export default async function globalSetup(): Promise<void> {
   }
   mkdirSync(TEST_DATA_ROOT, { recursive: true });
   // Copies left by an interrupted run.
-  for (const entry of readdirSync(TEST_DATA_ROOT)) rmSync(`${TEST_DATA_ROOT}/${entry}`, { recursive: true, force: true });
+  for (const entry of readdirSync(TEST_DATA_ROOT))
+    rmSync(`${TEST_DATA_ROOT}/${entry}`, { recursive: true, force: true });
   if (!existsSync(TEMPLATE_DIR)) {
     const handle = await openDatabase(loadConfig({ DATA_DIR: TEMPLATE_DIR, DB_POOL_SIZE: '2' }));
     const ds = await connect(handle);

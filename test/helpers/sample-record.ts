@@ -47,5 +47,5 @@ export function sampleRecord(sourceId: string, overrides: Partial<LearnerRecord>
       },
     ],
     ...overrides,
-  } as LearnerRecord;
+  };
 }

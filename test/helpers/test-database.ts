@@ -20,8 +20,12 @@ export function assertTestDatabase(url: string): void {
 
 /** A fresh copy of the migrated template, for one test file's embedded database. */
 export function freshEmbeddedDir(label: string): string {
-  if (!existsSync(TEMPLATE_DIR)) throw new Error('The test template database is missing: run jest (its globalSetup makes it).');
-  const dir = join(TEST_DATA_ROOT, `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  if (!existsSync(TEMPLATE_DIR))
+    throw new Error('The test template database is missing: run jest (its globalSetup makes it).');
+  const dir = join(
+    TEST_DATA_ROOT,
+    `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   mkdirSync(dir, { recursive: true });
   cpSync(TEMPLATE_DIR, dir, { recursive: true, filter: (src) => !src.endsWith('portabel.lock') });
   return dir;

@@ -32,7 +32,7 @@ describe('migrations', () => {
     } else {
       const dir = `${TEST_DATA_ROOT}/migrations-${process.pid}-${Date.now()}`;
       handle = await openDatabase(loadConfig({ DATA_DIR: dir, DB_POOL_SIZE: '2' }));
-      cleanup = async () => removeDir(dir);
+      cleanup = () => Promise.resolve(removeDir(dir));
     }
     ds = await connect(handle, false);
   });
@@ -57,8 +57,16 @@ describe('migrations', () => {
   it('applies every migration', async () => {
     const applied = await ds.runMigrations({ transaction: 'each' });
     expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => new m().name));
-    expect(await tables()).toEqual(['idempotency_keys', 'kommuner', 'learner_records', 'record_changes', 'school_units']);
-    const rls = await ds.query(`SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY 1`);
+    expect(await tables()).toEqual([
+      'idempotency_keys',
+      'kommuner',
+      'learner_records',
+      'record_changes',
+      'school_units',
+    ]);
+    const rls = await ds.query(
+      `SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity ORDER BY 1`,
+    );
     expect(rls.map((r: { relname: string }) => r.relname)).toEqual(
       expect.arrayContaining(['idempotency_keys', 'learner_records', 'record_changes', 'school_units']),
     );

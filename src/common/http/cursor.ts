@@ -9,10 +9,17 @@ export function encodeCursor(kind: string, position: string): string {
   return Buffer.from(JSON.stringify({ k: kind, p: position })).toString('base64url');
 }
 
-export function decodeCursor(kind: string, cursor: string | undefined, valid: (p: string) => boolean): string | undefined {
+export function decodeCursor(
+  kind: string,
+  cursor: string | undefined,
+  valid: (p: string) => boolean,
+): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown; p?: unknown };
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      k?: unknown;
+      p?: unknown;
+    };
     if (parsed.k === kind && typeof parsed.p === 'string' && valid(parsed.p)) return parsed.p;
   } catch {
     // fall through to the refusal below

@@ -14,7 +14,9 @@ class PatternPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!this.pattern.test(value)) {
       const detail = `${this.name} must be ${this.description}.`;
-      throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter: this.name, detail }]);
+      throw new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [
+        { parameter: this.name, detail },
+      ]);
     }
     return value;
   }

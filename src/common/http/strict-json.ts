@@ -6,7 +6,12 @@ export const MAX_JSON_DEPTH = 64;
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function malformed(code: string, detail: string, pointer?: string): DomainError {
-  return new DomainError(PROBLEMS.malformedRequest, code, detail, pointer !== undefined ? [{ pointer, detail }] : undefined);
+  return new DomainError(
+    PROBLEMS.malformedRequest,
+    code,
+    detail,
+    pointer !== undefined ? [{ pointer, detail }] : undefined,
+  );
 }
 
 const escapePointer = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
@@ -50,8 +55,10 @@ function pointerOf(node: Node | undefined, lastKey?: string): string {
 }
 
 function checkString(s: string, node: Node | undefined, key?: string): void {
-  if (!s.isWellFormed()) throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointerOf(node, key));
-  if (s.includes('\u0000')) throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointerOf(node, key));
+  if (!s.isWellFormed())
+    throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointerOf(node, key));
+  if (s.includes('\u0000'))
+    throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointerOf(node, key));
 }
 
 /** Walks the parsed tree without recursion, so hostile nesting cannot overflow the stack. */
@@ -63,21 +70,37 @@ function checkTree(root: unknown): void {
     if (typeof value === 'string') {
       checkString(value, node);
     } else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointerOf(node));
+      if (!Number.isFinite(value))
+        throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointerOf(node));
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-        throw malformed('BODY.NUMBER_PRECISION', 'An integer is too large to be represented exactly.', pointerOf(node));
+        throw malformed(
+          'BODY.NUMBER_PRECISION',
+          'An integer is too large to be represented exactly.',
+          pointerOf(node),
+        );
       }
     } else if (value !== null && typeof value === 'object') {
       if (depth >= MAX_JSON_DEPTH) {
-        throw malformed('BODY.TOO_DEEP', `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`, pointerOf(node));
+        throw malformed(
+          'BODY.TOO_DEEP',
+          `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+          pointerOf(node),
+        );
       }
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
+        for (let i = 0; i < value.length; i++)
+          stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
       } else {
         for (const k in value) {
           checkString(k, node, k);
-          if (k === '__proto__') throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, pointerOf(node, k));
-          stack.push({ value: (value as Record<string, unknown>)[k], key: k, parent: node, depth: depth + 1 });
+          if (k === '__proto__')
+            throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, pointerOf(node, k));
+          stack.push({
+            value: (value as Record<string, unknown>)[k],
+            key: k,
+            parent: node,
+            depth: depth + 1,
+          });
         }
       }
     }

@@ -56,7 +56,12 @@ export class IdempotencyService {
           'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
         );
       }
-      return { status: stored.status_code, body: stored.response_body, headers: stored.response_headers, replayed: true };
+      return {
+        status: stored.status_code,
+        body: stored.response_body,
+        headers: stored.response_headers,
+        replayed: true,
+      };
     }
     const response = await work();
     await tx.query(

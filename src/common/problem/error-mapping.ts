@@ -33,7 +33,8 @@ const UNAVAILABLE_MESSAGES =
   /Connection terminated|connection error|timeout exceeded when trying to connect|Connection ended|Client was closed|not queryable|Handler disconnected|terminating connection/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e: any = err, depth = 0; e && depth < 3; e = e.driverError ?? e.cause, depth++) {
+  type Chained = { code?: unknown; message?: unknown; driverError?: Chained; cause?: Chained } | undefined;
+  for (let e = err as Chained, depth = 0; e && depth < 3; e = e.driverError ?? e.cause, depth++) {
     if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
   }
@@ -100,7 +101,12 @@ export function mapError(err: unknown): MappedError {
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
     const problem = FASTIFY_CODES[e.code];
-    return { problem, code: `HTTP.${e.code.replace('FST_ERR_', '')}`, detail: String(e.message), unexpected: false };
+    return {
+      problem,
+      code: `HTTP.${e.code.replace('FST_ERR_', '')}`,
+      detail: String(e.message),
+      unexpected: false,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -113,10 +119,20 @@ export function mapError(err: unknown): MappedError {
           : status < 500
             ? err.message
             : problem.title;
-    return { problem, code: HTTP_CODES[status] ?? `HTTP.${status}`, detail, unexpected: status >= 500 && status !== 503 };
+    return {
+      problem,
+      code: HTTP_CODES[status] ?? `HTTP.${status}`,
+      detail,
+      unexpected: status >= 500 && status !== 503,
+    };
   }
   if (err instanceof SyntaxError || err instanceof URIError) {
-    return { problem: PROBLEMS.malformedRequest, code: 'HTTP.MALFORMED', detail: 'The request could not be parsed.', unexpected: false };
+    return {
+      problem: PROBLEMS.malformedRequest,
+      code: 'HTTP.MALFORMED',
+      detail: 'The request could not be parsed.',
+      unexpected: false,
+    };
   }
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return {
@@ -147,7 +163,13 @@ export function mapError(err: unknown): MappedError {
 
 /** What may be logged of an error: never driver parameters, queries or row details (personal data). */
 export function loggableError(err: unknown): Record<string, unknown> {
-  const e = err as { name?: string; message?: string; code?: string; stack?: string; driverError?: { code?: string } };
+  const e = err as {
+    name?: string;
+    message?: string;
+    code?: string;
+    stack?: string;
+    driverError?: { code?: string };
+  };
   return {
     type: e?.name,
     code: e?.code ?? e?.driverError?.code,

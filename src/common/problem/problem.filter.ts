@@ -16,7 +16,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+export function sendProblem(
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
   const mapped = mapError(err);
   const correlationId = String(request.id);
   if (mapped.unexpected) {

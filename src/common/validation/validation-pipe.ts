@@ -40,7 +40,10 @@ export class ProblemValidationPipe extends ValidationPipe {
       return await super.transform(value, metadata);
     } catch (err) {
       if (err instanceof DomainError && metadata.type !== 'body' && err.errors) {
-        const asParameters = err.errors.map((e) => ({ parameter: (e.pointer ?? '').slice(1).replace(/\//g, '.'), detail: e.detail }));
+        const asParameters = err.errors.map((e) => ({
+          parameter: (e.pointer ?? '').slice(1).replace(/\//g, '.'),
+          detail: e.detail,
+        }));
         throw new DomainError(err.problem, err.code, err.detail, asParameters);
       }
       throw err;
