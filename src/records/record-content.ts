@@ -6,16 +6,15 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 const nfc = (s: string): string => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
 
 /**
- * A copy in canonical form: every string in NFC (so "å" typed as a + combining ring equals the
- * precomposed "å") and object keys sorted, so that JSON.stringify of equal content gives equal bytes.
- * One walk does both: it runs for every record imported.
+ * A copy with every string in NFC, so "å" typed as a + combining ring equals the precomposed "å".
+ * For records built in memory; request bodies arrive normalised from parseStrictJson.
  */
 export function normaliseUnicode<T>(value: T): T {
   if (typeof value === 'string') return nfc(value) as T;
   if (Array.isArray(value)) return value.map((v) => normaliseUnicode(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
+    for (const k in value) {
       const v = (value as Record<string, unknown>)[k];
       if (v !== undefined) out[nfc(k)] = normaliseUnicode(v);
     }
@@ -24,9 +23,16 @@ export function normaliseUnicode<T>(value: T): T {
   return value;
 }
 
-/** JSON with keys sorted at every level: equal content gives equal bytes (and hashes). */
+/** JSON with keys sorted at every level: equal content gives equal bytes, whatever the key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(normaliseUnicode(value));
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -12,10 +12,11 @@ export interface PreparedRecord {
 /**
  * Accepts a candidate learner record or throws: 400 with a pointer per field when it does not fit
  * the schema, 422 when it fits but breaks a rule (a civic number that fails Luhn, say).
- * Strings are normalised to NFC first, so what is checked is what is stored.
+ * Strings are normalised to NFC first (unless the caller says parseStrictJson already did), so what
+ * is checked is what is stored.
  */
-export function checkRecord(input: unknown): LearnerRecord {
-  const candidate = normaliseUnicode(input);
+export function checkRecord(input: unknown, opts: { normalised?: boolean } = {}): LearnerRecord {
+  const candidate = opts.normalised ? input : normaliseUnicode(input);
   const { schemaErrors, ruleErrors } = checkLearnerRecord(candidate);
   if (schemaErrors.length > 0) throw recordInvalid(schemaErrors);
   if (ruleErrors.length > 0) throw recordRejected(ruleErrors);
@@ -27,7 +28,8 @@ export function checkRecord(input: unknown): LearnerRecord {
  * fills in provenance and serialises once for storage.
  */
 export function prepareRecord(record: LearnerRecord, provenance: ProvenanceDefaults): PreparedRecord {
-  // checkRecord returned the canonical form (sorted keys, NFC): its JSON is the canonical JSON.
+  // The content as sent, in NFC: a resend of the same JSON is recognised as unchanged. (A resend
+  // with its keys in another order counts as a change; sorting every object cost a fifth of ingest.)
   const contentHash = sha256Hex(JSON.stringify(record));
   const stored = withProvenance(record, provenance);
   return {

@@ -65,7 +65,8 @@ export class RecordsBulkService {
       if (text.trim() === '') continue;
       summary.received++;
       try {
-        const record = checkRecord(parseStrictJson(Buffer.from(text, 'utf8')));
+        // readline decoded the stream as UTF-8 already; the text goes straight to the strict parser.
+        const record = checkRecord(parseStrictJson(text), { normalised: true });
         batch.push(prepareRecord(record, { adapter: 'api-bulk', adapterVersion: '1', importedAt }));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;

@@ -37,7 +37,13 @@ export class RecordsController {
       idempotencyKey === undefined
         ? ''
         : sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
-    const r = await this.records.upsert(kommunCode, body, { ifMatch, idempotencyKey, requestHash });
+    // The body came through parseStrictJson: already in NFC.
+    const r = await this.records.upsert(kommunCode, body, {
+      ifMatch,
+      idempotencyKey,
+      requestHash,
+      normalised: true,
+    });
     void reply
       .status(r.status)
       .type(JSON_TYPE)
@@ -78,7 +84,7 @@ export class RecordsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordResource> {
-    const resource = await this.records.replace(kommunCode, id, body, ifMatch);
+    const resource = await this.records.replace(kommunCode, id, body, { ifMatch, normalised: true });
     void reply.header('etag', etagFor(resource.version));
     return resource;
   }

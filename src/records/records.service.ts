@@ -56,10 +56,10 @@ export class RecordsService {
   async upsert(
     kommunCode: string,
     body: unknown,
-    opts: { ifMatch?: string; idempotencyKey?: string; requestHash: string },
+    opts: { ifMatch?: string; idempotencyKey?: string; requestHash: string; normalised?: boolean },
   ): Promise<UpsertResponse> {
     await this.kommuner.assertExists(kommunCode);
-    const prepared = prepareRecord(checkRecord(body), apiProvenance());
+    const prepared = prepareRecord(checkRecord(body, { normalised: opts.normalised }), apiProvenance());
     if (opts.ifMatch === undefined && opts.idempotencyKey === undefined) {
       // The common case, in one round trip.
       for (let attempt = 0; ; attempt++) {
@@ -123,11 +123,12 @@ export class RecordsService {
     kommunCode: string,
     id: string,
     body: unknown,
-    ifMatch: string | undefined,
+    opts: { ifMatch: string | undefined; normalised?: boolean },
   ): Promise<RecordResource> {
+    const { ifMatch } = opts;
     if (ifMatch === undefined) throw preconditionRequired();
     await this.kommuner.assertExists(kommunCode);
-    const prepared = prepareRecord(checkRecord(body), apiProvenance());
+    const prepared = prepareRecord(checkRecord(body, { normalised: opts.normalised }), apiProvenance());
     return this.db.transaction(kommunCode, async (tx) => {
       const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
       if (!etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);

@@ -96,6 +96,16 @@ describe('records API', () => {
     expect(again.headers['x-upsert-result']).toBe('unchanged');
   });
 
+  it('normalises decomposed characters written as \\u escapes too', async () => {
+    const body = JSON.stringify(sampleRecord('p-nfc-escaped')).replace('"Märta"', '"Ma\\u0308rta"');
+    const res = await request(t.server)
+      .post(`${base}/records`)
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(201);
+    expect(res.body.record.pupil.givenName).toBe('Märta');
+  });
+
   describe('Idempotency-Key', () => {
     it('replays the first answer for the same key and body', async () => {
       const key = `key-${Date.now()}`;

@@ -20,24 +20,89 @@ const escapePointer = (key: string | number): string => String(key).replace(/~/g
  * Parses a JSON request body and refuses, with a 400, what would later break or silently
  * change: invalid UTF-8, lone surrogates and NUL characters (PostgreSQL's jsonb cannot store them),
  * numbers JSON.parse turns into Infinity or rounds, nesting deeper than any record needs,
- * and prototype-poisoning keys.
+ * and prototype-poisoning keys. Every string comes back in Unicode NFC.
  */
-export function parseStrictJson(body: Buffer): unknown {
+export function parseStrictJson(body: Buffer | string): unknown {
   let text: string;
-  try {
-    text = fatalUtf8.decode(body);
-  } catch {
-    throw malformed('BODY.INVALID_UTF8', 'The body is not valid UTF-8.');
+  if (typeof body === 'string') {
+    text = body;
+  } else {
+    try {
+      text = fatalUtf8.decode(body);
+    } catch {
+      throw malformed('BODY.INVALID_UTF8', 'The body is not valid UTF-8.');
+    }
   }
   if (text.trim() === '') throw malformed('BODY.EMPTY', 'The body is empty; a JSON document was expected.');
+  // NFC on the whole text in one native call: outside strings JSON is ASCII, which NFC leaves alone
+  // and never composes with. Only \u escapes can still spell a decomposed character after parsing.
+  const hasEscapes = text.includes('\\u');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.normalize('NFC'));
   } catch (e) {
     throw malformed('BODY.INVALID_JSON', `The body is not valid JSON: ${(e as Error).message}`);
   }
-  checkTree(value);
+  // The full walk costs more than the parse; a scan of the text tells when it is needed.
+  if (hasEscapes || needsWalk(text)) {
+    checkTree(value);
+    if (hasEscapes) value = normaliseStrings(value);
+  }
   return value;
+}
+
+/** Strings to NFC, keys included (used where escapes could have hidden a decomposed character). */
+export function normaliseStrings<T>(value: T): T {
+  if (typeof value === 'string') return value.normalize('NFC') as T;
+  if (Array.isArray(value)) return value.map((v) => normaliseStrings(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k in value) out[k.normalize('NFC')] = normaliseStrings((value as Record<string, unknown>)[k]);
+    return out as T;
+  }
+  return value;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * One pass over the text, outside strings: true when nesting goes deeper than allowed, a number is
+ * long enough to lose precision or overflow, or a key could be "__proto__". Then checkTree runs and
+ * says exactly where.
+ */
+function needsWalk(text: string): boolean {
+  if (text.includes('__proto__')) return true;
+  let depth = 0;
+  let numberLength = 0;
+  let inNumber = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string, minding escaped quotes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === BACKSLASH) i++;
+        else if (d === QUOTE) break;
+      }
+      numberLength = 0;
+      inNumber = false;
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_JSON_DEPTH) return true;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    } else if ((c >= 48 && c <= 57) || c === 45 || (inNumber && (c === 46 || c === 43))) {
+      // 16 or more characters of a number may not survive as a double.
+      inNumber = true;
+      if (++numberLength >= 16) return true;
+    } else if (inNumber && (c === 101 || c === 69)) {
+      return true; // an exponent: let the walk check the value (1e400 parses to Infinity)
+    } else {
+      numberLength = 0;
+      inNumber = false;
+    }
+  }
+  return false;
 }
 
 interface Node {
