@@ -54,6 +54,12 @@ function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
+/** Current resident set size (VmRSS) of a process, in MB. */
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
 function stopService(service) {
   return new Promise((resolve) => {
     if (service.child.exitCode !== null) return resolve();
@@ -62,4 +68,4 @@ function stopService(service) {
   });
 }
 
-module.exports = { startService, stopService, peakRssMb, ROOT };
+module.exports = { startService, stopService, peakRssMb, rssMb, ROOT };

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { KommunCode } from '../common/http/path-params';
 import { DomainError } from '../common/problem/domain-error';
@@ -11,6 +11,7 @@ export class RecordsBulkController {
 
   /** Many records as NDJSON (one learner record per line), streamed, written in batches. */
   @Post()
+  @HttpCode(200)
   ingest(
     @KommunCode() kommunCode: string,
     @Body() body: unknown,
