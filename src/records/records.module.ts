@@ -6,11 +6,12 @@ import { RecordsBulkService } from './records-bulk.service';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
+import { UpsertBatcher } from './upsert-batcher';
 
 @Module({
   imports: [KommunerModule],
   controllers: [RecordsController, RecordsBulkController],
-  providers: [RecordsService, RecordsBulkService, RecordsRepository, IdempotencyService],
+  providers: [RecordsService, RecordsBulkService, RecordsRepository, IdempotencyService, UpsertBatcher],
   exports: [RecordsService],
 })
 export class RecordsModule {}

@@ -61,7 +61,7 @@ export interface ChangeRow {
 }
 
 /** The metadata columns, named as RecordMeta's fields, optionally qualified by a table alias. */
-const metaColumns = (alias = ''): string => {
+export const metaColumns = (alias = ''): string => {
   const a = alias ? `${alias}.` : '';
   return `${a}id, ${a}kommun_code AS "kommunCode", ${a}source_platform AS "sourcePlatform", ${a}source_id AS "sourceId",
     ${a}version, ${a}content_hash AS "contentHash", ${a}created_at AS "createdAt", ${a}updated_at AS "updatedAt",
@@ -69,7 +69,6 @@ const metaColumns = (alias = ''): string => {
 };
 const META = metaColumns();
 const COLUMNS = `${META}, record`;
-const LR_META = metaColumns('lr');
 
 // The upsert of many rows, in one statement with its changes-feed rows. Rows whose content hash is
 // unchanged (and not deleted) are not touched and not returned. Multi-row VALUES with one parameter
@@ -117,49 +116,6 @@ export class RecordsRepository {
       outcomes.push(...(await tx.query<UpsertOutcome>(upsertManySql(chunk.length), params)));
     }
     return outcomes;
-  }
-
-  /**
-   * One record's upsert in one round trip. Returns the stored record and what happened, or
-   * undefined in the one race where a concurrent insert of the same source committed after this
-   * statement's snapshot (the caller retries).
-   */
-  async upsertOne(
-    kommunCode: string,
-    row: UpsertRow,
-  ): Promise<{ stored: StoredRecordText; inserted: boolean; changed: boolean } | undefined> {
-    // A changed row's content is what was sent (row.recordJson), so only its metadata comes back;
-    // an unchanged one comes back whole, as stored.
-    const rows = await this.db.once<
-      RecordMeta & { recordJson: string | null; inserted: boolean; changed: boolean }
-    >(
-      kommunCode,
-      sql`WITH upserted AS (
-            INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
-            VALUES (${kommunCode}, ${row.sourcePlatform}, ${row.sourceId}, ${row.contentHash}, ${row.recordJson}::jsonb)
-            ON CONFLICT (kommun_code, source_platform, source_id) DO UPDATE
-              SET record = EXCLUDED.record, content_hash = EXCLUDED.content_hash, version = lr.version + 1,
-                  updated_at = now(), deleted_at = NULL
-              WHERE lr.content_hash <> EXCLUDED.content_hash OR lr.deleted_at IS NOT NULL
-            RETURNING ${new Sql(LR_META)}, (lr.xmax = 0) AS inserted
-          ), changes AS (
-            INSERT INTO record_changes (kommun_code, record_id, change_type, version)
-            SELECT ${kommunCode}, u.id, CASE WHEN u.inserted THEN 'created' ELSE 'updated' END, u.version FROM upserted u
-          )
-          SELECT *, NULL::text AS "recordJson", true AS changed FROM upserted
-          UNION ALL
-          SELECT ${new Sql(LR_META)}, false AS inserted, lr.record::text AS "recordJson", false AS changed
-            FROM learner_records lr
-           WHERE lr.kommun_code = ${kommunCode} AND lr.source_platform = ${row.sourcePlatform}
-             AND lr.source_id = ${row.sourceId} AND NOT EXISTS (SELECT 1 FROM upserted)`,
-    );
-    const r = rows[0];
-    if (!r) return undefined;
-    return {
-      stored: { ...r, recordJson: r.recordJson ?? row.recordJson },
-      inserted: r.inserted,
-      changed: r.changed,
-    };
   }
 
   /** One record, its content as stored JSON text (one round trip). */

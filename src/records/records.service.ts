@@ -22,6 +22,7 @@ import {
   sourceImmutable,
 } from './records.errors';
 import { RecordMeta, RecordsRepository } from './records.repository';
+import { UpsertBatcher } from './upsert-batcher';
 
 export type UpsertResult = 'created' | 'updated' | 'unchanged';
 
@@ -47,6 +48,7 @@ export class RecordsService {
     private readonly kommuner: KommunerService,
     private readonly repository: RecordsRepository,
     private readonly idempotency: IdempotencyService,
+    private readonly batcher: UpsertBatcher,
   ) {}
 
   /**
@@ -61,23 +63,18 @@ export class RecordsService {
     await this.kommuner.assertExists(kommunCode);
     const prepared = prepareRecord(checkRecord(body, { normalised: opts.normalised }), apiProvenance());
     if (opts.ifMatch === undefined && opts.idempotencyKey === undefined) {
-      // The common case, in one round trip.
-      for (let attempt = 0; ; attempt++) {
-        const r = await this.repository.upsertOne(kommunCode, prepared.row);
-        if (r) {
-          const result: UpsertResult = r.inserted ? 'created' : r.changed ? 'updated' : 'unchanged';
-          const text = toRecordResourceText(r.stored);
-          return {
-            status: r.inserted ? 201 : 200,
-            id: text.id,
-            version: text.version,
-            json: text.json,
-            result,
-            replayed: false,
-          };
-        }
-        if (attempt > 0) throw new Error('upsert found neither a new nor an existing row twice');
-      }
+      // The common case: group-committed with other upserts of this kommun (see UpsertBatcher).
+      const r = await this.batcher.upsert(kommunCode, prepared.row);
+      const result: UpsertResult = r.inserted ? 'created' : r.changed ? 'updated' : 'unchanged';
+      const text = toRecordResourceText({ ...r.meta, recordJson: r.storedJson ?? prepared.row.recordJson });
+      return {
+        status: r.inserted ? 201 : 200,
+        id: text.id,
+        version: text.version,
+        json: text.json,
+        result,
+        replayed: false,
+      };
     }
     return this.db.transaction(kommunCode, async (tx) => {
       const work = async (): Promise<StoredResponse<RecordResource>> => {
