@@ -65,7 +65,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     try {
-      done(null, parseStrictJson(body as Buffer));
+      done(null, parseStrictJson(body));
     } catch (err) {
       done(err as Error, undefined);
     }

@@ -6,12 +6,20 @@ import { RecordsBulkService } from './records-bulk.service';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
+import { RecordReader } from './record-reader';
 import { UpsertBatcher } from './upsert-batcher';
 
 @Module({
   imports: [KommunerModule],
   controllers: [RecordsController, RecordsBulkController],
-  providers: [RecordsService, RecordsBulkService, RecordsRepository, IdempotencyService, UpsertBatcher],
+  providers: [
+    RecordsService,
+    RecordsBulkService,
+    RecordsRepository,
+    IdempotencyService,
+    UpsertBatcher,
+    RecordReader,
+  ],
   exports: [RecordsService],
 })
 export class RecordsModule {}

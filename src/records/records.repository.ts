@@ -118,16 +118,6 @@ export class RecordsRepository {
     return outcomes;
   }
 
-  /** One record, its content as stored JSON text (one round trip). */
-  async findText(kommunCode: string, id: string): Promise<StoredRecordText | undefined> {
-    const rows = await this.db.once<StoredRecordText>(
-      kommunCode,
-      sql`SELECT ${new Sql(META)}, record::text AS "recordJson" FROM learner_records
-           WHERE kommun_code = ${kommunCode} AND id = ${id}`,
-    );
-    return rows[0];
-  }
-
   async findForUpdate(tx: TenantTx, kommunCode: string, id: string): Promise<StoredRecord | undefined> {
     const rows = await tx.query<StoredRecord>(
       `SELECT ${COLUMNS} FROM learner_records WHERE kommun_code = $1 AND id = $2 FOR UPDATE`,

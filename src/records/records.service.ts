@@ -22,6 +22,7 @@ import {
   sourceImmutable,
 } from './records.errors';
 import { RecordMeta, RecordsRepository } from './records.repository';
+import { RecordReader } from './record-reader';
 import { UpsertBatcher } from './upsert-batcher';
 
 export type UpsertResult = 'created' | 'updated' | 'unchanged';
@@ -49,6 +50,7 @@ export class RecordsService {
     private readonly repository: RecordsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly batcher: UpsertBatcher,
+    private readonly reader: RecordReader,
   ) {}
 
   /**
@@ -111,7 +113,7 @@ export class RecordsService {
   /** One record, with its content as stored JSON text (the hot path: no parse, no re-stringify). */
   async get(kommunCode: string, id: string): Promise<RecordResourceText> {
     await this.kommuner.assertExists(kommunCode);
-    const stored = await this.repository.findText(kommunCode, id);
+    const stored = await this.reader.find(kommunCode, id.toLowerCase());
     return toRecordResourceText(this.live(stored, id));
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { GroupBatcher, MissingResult } from '../common/batching/group-batcher';
 import { isDatabaseUnavailable } from '../common/problem/error-mapping';
 import { Sql, sql } from '../database/sql';
 import { TenantDb } from '../database/tenant-db';
@@ -12,102 +13,48 @@ export interface UpsertOneResult {
   changed: boolean;
 }
 
-interface Pending {
-  row: UpsertRow;
-  key: string;
-  resolve: (r: UpsertOneResult) => void;
-  reject: (e: unknown) => void;
-}
-
-/** Rows per statement, and statements of one kommun in flight at once. */
-const MAX_BATCH = 64;
-const MAX_FLUSHES_IN_FLIGHT = 2;
-
 const LR_META = new Sql(metaColumns('lr'));
+const keyOf = (row: { sourcePlatform: string; sourceId: string }): string =>
+  `${row.sourcePlatform}\u0000${row.sourceId}`;
 
 /**
- * Group commit for single-record upserts. Requests for one kommun that arrive while the database is
- * busy are written together: one statement, one round trip, one commit (and one WAL flush) for many
- * pupils, instead of one each. Measured here, the round trips and commits, not the SQL, were what
- * single upserts cost. Each record is still all or nothing; a batch that fails for any reason other
- * than the database being down is retried one record at a time, so one bad record fails only itself.
+ * Group commit for single-record upserts: the upserts of one kommun that arrive while the database
+ * is busy are written together, in one statement, one round trip and one commit (one WAL flush)
+ * instead of one each. Measured here, round trips and commits, not the SQL, were what single
+ * upserts cost. Each record is still all or nothing: a batch that fails for any reason but the
+ * database being down is retried one record at a time, so one bad record fails only itself.
  */
 @Injectable()
 export class UpsertBatcher {
-  private readonly queues = new Map<string, Pending[]>();
-  private readonly inFlight = new Map<string, number>();
+  private readonly batcher = new GroupBatcher<UpsertRow, UpsertOneResult>({
+    maxBatch: 64,
+    maxInFlight: 2,
+    keyOf,
+    run: (kommunCode, rows) => this.writeBatch(kommunCode, rows),
+  });
 
   constructor(private readonly db: TenantDb) {}
 
-  upsert(kommunCode: string, row: UpsertRow): Promise<UpsertOneResult> {
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(kommunCode) ?? [];
-      queue.push({ row, key: `${row.sourcePlatform}\u0000${row.sourceId}`, resolve, reject });
-      this.queues.set(kommunCode, queue);
-      // Let the requests of this turn of the event loop join before the first flush.
-      if (queue.length === 1) setImmediate(() => this.pump(kommunCode));
-    });
-  }
-
-  private pump(kommunCode: string): void {
-    const queue = this.queues.get(kommunCode);
-    while (queue && queue.length > 0 && (this.inFlight.get(kommunCode) ?? 0) < MAX_FLUSHES_IN_FLIGHT) {
-      // One row per source per statement: ON CONFLICT cannot touch a row twice.
-      const batch: Pending[] = [];
-      const keys = new Set<string>();
-      for (let i = 0; i < queue.length && batch.length < MAX_BATCH;) {
-        if (keys.has(queue[i].key)) {
-          i++;
-          continue;
-        }
-        keys.add(queue[i].key);
-        batch.push(...queue.splice(i, 1));
-      }
-      this.inFlight.set(kommunCode, (this.inFlight.get(kommunCode) ?? 0) + 1);
-      void this.flush(kommunCode, batch).finally(() => {
-        this.inFlight.set(kommunCode, (this.inFlight.get(kommunCode) ?? 1) - 1);
-        this.pump(kommunCode);
-      });
-    }
-    if (queue && queue.length === 0) this.queues.delete(kommunCode);
-  }
-
-  private async flush(kommunCode: string, batch: Pending[]): Promise<void> {
-    let results: Map<string, UpsertOneResult>;
+  async upsert(kommunCode: string, row: UpsertRow): Promise<UpsertOneResult> {
     try {
-      results = await this.writeBatch(kommunCode, batch);
+      return await this.batcher.submit(kommunCode, row);
     } catch (err) {
-      if (isDatabaseUnavailable(err) || batch.length === 1) {
-        batch.forEach((p) => p.reject(err));
-        return;
-      }
-      await Promise.all(batch.map((p) => this.writeAlone(kommunCode, p)));
-      return;
-    }
-    for (const p of batch) {
-      const r = results.get(p.key);
-      if (r) p.resolve(r);
-      // A concurrent insert of the same source committed after this statement's snapshot: alone again.
-      else await this.writeAlone(kommunCode, p);
-    }
-  }
-
-  private async writeAlone(kommunCode: string, p: Pending): Promise<void> {
-    try {
+      if (isDatabaseUnavailable(err)) throw err;
+      // Alone now: either the batch failed (perhaps for another record's sake), or a concurrent
+      // insert of this source committed after the batch's snapshot. Twice at most.
       for (let attempt = 0; attempt < 2; attempt++) {
-        const r = (await this.writeBatch(kommunCode, [p])).get(p.key);
-        if (r) return p.resolve(r);
+        const r = (await this.writeBatch(kommunCode, [row])).get(keyOf(row));
+        if (r) return r;
       }
-      p.reject(new Error('upsert found neither a new nor an existing row twice'));
-    } catch (err) {
-      p.reject(err);
+      throw err instanceof MissingResult
+        ? new Error('upsert found neither a new nor an existing row twice')
+        : err;
     }
   }
 
-  private async writeBatch(kommunCode: string, batch: Pending[]): Promise<Map<string, UpsertOneResult>> {
+  private async writeBatch(kommunCode: string, batch: UpsertRow[]): Promise<Map<string, UpsertOneResult>> {
     const values = batch.map(
-      ({ row }) =>
-        sql`(${row.sourcePlatform}, ${row.sourceId}, ${row.contentHash}, ${row.recordJson}::jsonb)`,
+      (row) => sql`(${row.sourcePlatform}, ${row.sourceId}, ${row.contentHash}, ${row.recordJson}::jsonb)`,
     );
     const rows = await this.db.once<
       RecordMeta & { recordJson: string | null; inserted: boolean; changed: boolean }
@@ -134,14 +81,8 @@ export class UpsertBatcher {
            WHERE NOT EXISTS (SELECT 1 FROM upserted u WHERE u."sourcePlatform" = i.source_platform AND u."sourceId" = i.source_id)`,
     );
     const byKey = new Map<string, UpsertOneResult>();
-    for (const r of rows) {
-      const { recordJson, inserted, changed, ...meta } = r;
-      byKey.set(`${meta.sourcePlatform}\u0000${meta.sourceId}`, {
-        meta,
-        storedJson: recordJson ?? undefined,
-        inserted,
-        changed,
-      });
+    for (const { recordJson, inserted, changed, ...meta } of rows) {
+      byKey.set(keyOf(meta), { meta, storedJson: recordJson ?? undefined, inserted, changed });
     }
     return byKey;
   }
