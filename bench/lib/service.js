@@ -1,10 +1,12 @@
 // Starts the built service (dist/) as its own process, as `npm start` does, and measures it.
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
+// Exactly as `npm start` runs it (node flags included).
+const START_ARGS = require('../../package.json').scripts.start.split(' ').slice(1);
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -20,7 +22,7 @@ const freePort = () =>
  */
 async function startService(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, START_ARGS, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -54,6 +56,16 @@ function peakRssMb(pid) {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
+/** Starts a new peak (VmHWM) measurement; false where the kernel does not allow it. */
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Current resident set size (VmRSS) of a process, in MB. */
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -68,4 +80,4 @@ function stopService(service) {
   });
 }
 
-module.exports = { startService, stopService, peakRssMb, rssMb, ROOT };
+module.exports = { startService, stopService, peakRssMb, rssMb, resetPeak, ROOT };

@@ -4,8 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/env.schema';
 
 /**
- * Structured JSON logs with the request id. No personal data: only the path (never the query string,
- * which may carry search terms), method, status and timing are logged; bodies and headers are not.
+ * Structured JSON logs with the request id. No personal data: the serializers below keep only the
+ * path (never the query string, which may carry search terms), method, status and timing; bodies and
+ * headers are never logged, and errors only through loggableError (no driver parameters). Keeping
+ * the fields out costs nothing; redacting them afterwards cost a tenth of a GET's CPU.
  */
 @Module({})
 export class LoggingModule {
