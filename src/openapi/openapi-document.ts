@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { parse } from 'yaml';
@@ -14,6 +14,7 @@ export function loadOpenApiDocument(): OpenAPIV3_1.Document {
   if (cached) return cached;
   const dir = join(projectRoot(), 'openapi');
   const doc = parse(readFileSync(join(dir, 'openapi.yaml'), 'utf8')) as OpenAPIV3_1.Document;
+  mergeModuleFragments(doc, join(dir, 'modules'));
   const files = readdirSync(join(dir, 'schemas')).filter((f) => f.endsWith('.schema.json'));
   const componentNames = new Map<string, string>();
   doc.components ??= {};
@@ -36,6 +37,32 @@ export function loadOpenApiDocument(): OpenAPIV3_1.Document {
     return fragment ? `#/components/schemas/${name}${fragment}` : `#/components/schemas/${name}`;
   });
   return cached;
+}
+
+/**
+ * Each module may describe its own routes in `openapi/modules/<module>.yaml`: a partial document
+ * with `paths`, `tags` and `components`, merged into the main one. A name defined twice is an error,
+ * so two modules cannot silently overwrite each other's contract.
+ */
+function mergeModuleFragments(doc: OpenAPIV3_1.Document, modulesDir: string): void {
+  if (!existsSync(modulesDir)) return;
+  for (const file of readdirSync(modulesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const fragment = parse(readFileSync(join(modulesDir, file), 'utf8')) as Partial<OpenAPIV3_1.Document>;
+    const into = (target: Record<string, unknown>, source: Record<string, unknown> | undefined, where: string) => {
+      for (const [name, value] of Object.entries(source ?? {})) {
+        if (name in target) throw new Error(`openapi/modules/${file}: ${where}.${name} is already defined`);
+        target[name] = value;
+      }
+    };
+    doc.paths ??= {};
+    into(doc.paths as Record<string, unknown>, fragment.paths as Record<string, unknown>, 'paths');
+    doc.components ??= {};
+    for (const [kind, entries] of Object.entries(fragment.components ?? {})) {
+      const section = ((doc.components as Record<string, Record<string, unknown>>)[kind] ??= {});
+      into(section, entries as Record<string, unknown>, `components.${kind}`);
+    }
+    doc.tags = [...(doc.tags ?? []), ...(fragment.tags ?? [])];
+  }
 }
 
 /** learner-record.v1.schema.json → LearnerRecordV1 */
