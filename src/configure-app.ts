@@ -40,6 +40,35 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+function httpError(statusCode: number, code: string, message: string): Error {
+  return Object.assign(new Error(message), { statusCode, code });
+}
+
+/** Reads a body whole, refusing (413) past `limit` bytes, before reading any of it when the length says so. */
+function readLimited(stream: NodeJS.ReadableStream, limit: number, declaredLength?: string): Promise<Buffer> {
+  const tooLarge = () => httpError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large');
+  if (declaredLength !== undefined && Number(declaredLength) > limit) {
+    stream.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stream.removeAllListeners('data');
+        stream.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -63,19 +92,24 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
   });
 
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
-    try {
-      done(null, parseStrictJson(body));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
+  // Routes marked @RouteConfig({ upload: true }) take any body as a stream (file imports);
+  // every other route takes JSON only, read whole up to BODY_LIMIT and parsed strictly.
+  const isUpload = (req: FastifyRequest): boolean => Boolean((req.routeOptions.config as { upload?: boolean }).upload);
+  fastify.addContentTypeParser('application/json', (req, payload, done) => {
+    if (isUpload(req)) return done(null, payload);
+    readLimited(payload, config.BODY_LIMIT, req.headers['content-length'])
+      .then((body) => parseStrictJson(body))
+      .then(
+        (value) => done(null, value),
+        (err: Error) => done(err, undefined),
+      );
   });
   // Bulk bodies stream through to the handler, never held whole in memory.
-  fastify.addContentTypeParser(
-    'application/x-ndjson',
-    { bodyLimit: config.BULK_BODY_LIMIT },
-    (_req, payload, done) => done(null, payload),
-  );
+  fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
+  fastify.addContentTypeParser('*', (req, payload, done) => {
+    if (isUpload(req)) return done(null, payload);
+    done(httpError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', `Unsupported Media Type: ${req.headers['content-type'] ?? 'none'}`), undefined);
+  });
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config/env.schema';
 import { connect, openDatabase } from '../../src/database/database-connection';
@@ -9,6 +10,27 @@ import { assertTestDatabase, serverUrl, TEMPLATE_DIR, TEST_DATA_ROOT } from './t
  * Embedded: build one migrated PGlite directory that each test file copies (a cold start costs
  * seconds; reopening a copy a fraction of that).
  */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Copies left by interrupted runs: each is named `<label>-<pid>-…`; only those whose process is gone
+ * are removed, so concurrent test runs in one checkout leave each other alone.
+ */
+function removeLeftovers(): void {
+  for (const entry of readdirSync(TEST_DATA_ROOT)) {
+    if (entry.startsWith('template-') && !entry.includes('.building-')) continue;
+    const pid = Number(/^[a-z]+-(\d+)(-|$)/.exec(entry)?.[1] ?? /\.building-(\d+)$/.exec(entry)?.[1]);
+    if (pid && !alive(pid)) rmSync(join(TEST_DATA_ROOT, entry), { recursive: true, force: true });
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const url = serverUrl();
   if (url) {
@@ -25,13 +47,18 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   mkdirSync(TEST_DATA_ROOT, { recursive: true });
-  // Copies left by an interrupted run.
-  for (const entry of readdirSync(TEST_DATA_ROOT))
-    rmSync(`${TEST_DATA_ROOT}/${entry}`, { recursive: true, force: true });
+  removeLeftovers();
   if (!existsSync(TEMPLATE_DIR)) {
-    const handle = await openDatabase(loadConfig({ DATA_DIR: TEMPLATE_DIR, DB_POOL_SIZE: '2' }));
+    // Built aside and renamed into place, so a concurrent run never copies a half-made template.
+    const building = `${TEMPLATE_DIR}.building-${process.pid}`;
+    const handle = await openDatabase(loadConfig({ DATA_DIR: building, DB_POOL_SIZE: '2' }));
     const ds = await connect(handle);
     await ds.destroy();
     await handle.close();
+    try {
+      renameSync(building, TEMPLATE_DIR);
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another run got there first
+    }
   }
 }

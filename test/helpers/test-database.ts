@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MIGRATIONS } from '../../migrations';
 
 /** Test databases live here (git-ignored); the template is a migrated embedded database to copy. */
 export const TEST_DATA_ROOT = resolve(__dirname, '..', '..', '.test-data');
-export const TEMPLATE_DIR = join(TEST_DATA_ROOT, 'template');
+/** Named after the migrations it holds, so a new migration gets a new template. */
+export const TEMPLATE_DIR = join(
+  TEST_DATA_ROOT,
+  `template-${createHash('sha256')
+    .update(MIGRATIONS.map((m) => m.name).join(','))
+    .digest('hex')
+    .slice(0, 12)}`,
+);
 
 export const serverUrl = (): string | undefined => process.env.DATABASE_URL || undefined;
 

@@ -103,7 +103,7 @@ export function mapError(err: unknown): MappedError {
     const problem = FASTIFY_CODES[e.code];
     return {
       problem,
-      code: `HTTP.${e.code.replace('FST_ERR_', '')}`,
+      code: HTTP_CODES[problem.status] ?? `HTTP.${e.code.replace('FST_ERR_', '')}`,
       detail: String(e.message),
       unexpected: false,
     };
