@@ -19,7 +19,8 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': swc },
   // jose is ESM-only: let swc turn it into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // ESM-only packages (jose, pg-boss and its dependencies): swc turns them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|pg-boss|serialize-error|non-error|cron-parser|luxon|rrule)/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   // Two cores here: one worker per core; each e2e file opens its own database.
   maxWorkers: 2,

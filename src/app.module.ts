@@ -3,10 +3,14 @@ import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/env.schema';
 import { DatabaseHandle } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
+import { AdaptersModule } from './adapters/adapters.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { KeysModule } from './keys/keys.module';
 import { KommunerModule } from './kommuner/kommuner.module';
 import { LoggingModule } from './logging/logging.module';
 import { RecordsModule } from './records/records.module';
+import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 
 @Module({})
 export class AppModule {
@@ -18,8 +22,12 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(database),
         HealthModule,
+        JobsModule,
+        AdaptersModule,
         KommunerModule,
+        KeysModule,
         RecordsModule,
+        Ss12000ApiModule,
       ],
     };
   }

@@ -1,4 +1,9 @@
+import { clrAdapter } from './clr-2.0/clr-2.0.adapter';
+import { elmoAdapter } from './elmo/elmo.adapter';
+import { googleClassroomAdapter } from './google-classroom/google-classroom.adapter';
+import { ss12000Adapter } from './ss12000/ss12000.adapter';
 import type { VendorAdapter } from './vendor-adapter.port';
+import { xapiAdapter } from './xapi/xapi.adapter';
 
 /**
  * Every adapter portabel ships, one line each. A new format or vendor is one folder beside this
@@ -6,6 +11,11 @@ import type { VendorAdapter } from './vendor-adapter.port';
  */
 export const ADAPTERS: readonly VendorAdapter[] = [
   // adapters: one line each, alphabetical
+  clrAdapter,
+  elmoAdapter,
+  googleClassroomAdapter,
+  ss12000Adapter,
+  xapiAdapter,
 ];
 
 export function findAdapter(name: string): VendorAdapter | undefined {

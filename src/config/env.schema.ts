@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsNumber,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 /**
  * The service's whole configuration, read from the environment once at start.
@@ -26,6 +37,23 @@ export class EnvSchema {
   @IsString()
   DATA_DIR = './data';
 
+  /**
+   * Encrypts the kommuner's private keys at rest (base64 of 32 random bytes). Absent: a key generated
+   * into DATA_DIR/master.key (src/keys/master-key.ts); refused in production with DATABASE_URL.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'must be the base64 of 32 random bytes (openssl rand -base64 32)',
+  })
+  MASTER_KEY?: string;
+
+  /** Where this instance is reached from outside: issuer ids and key ids (kid URLs) start with it. */
+  @ValidateIf((o: EnvSchema) => o.PUBLIC_BASE_URL !== '')
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'must be an http(s) URL without query or fragment',
+  })
+  PUBLIC_BASE_URL = '';
+
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
   @Min(1)
@@ -41,6 +69,20 @@ export class EnvSchema {
   @Min(1024)
   @Max(64 * 1024 * 1024)
   BODY_LIMIT = 2 * 1024 * 1024;
+
+  /** Largest accepted import file, in bytes (streamed to disk and the database, never held whole). */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1024)
+  @Max(8 * 1024 * 1024 * 1024)
+  IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
+
+  /** Share of a kommun's pupils an import may delete without the caller confirming it. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  DELETION_THRESHOLD = 0.1;
 
   /** Largest accepted bulk (NDJSON) request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
@@ -58,7 +100,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvSchema());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL']) {
+  for (const key of [...known, 'DATABASE_URL', 'MASTER_KEY']) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
@@ -66,9 +108,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      // A secret is never echoed, not even a malformed one.
+      (e) =>
+        `  ${e.property}=${e.property === 'MASTER_KEY' ? '(hidden)' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
   }
+  // Several instances share a server database: a key file each would seal keys none of the others
+  // can open, so production on a server needs the one MASTER_KEY from the environment.
+  if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.MASTER_KEY) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  MASTER_KEY: required when NODE_ENV=production and DATABASE_URL is set',
+    );
+  }
+  config.PUBLIC_BASE_URL = (config.PUBLIC_BASE_URL || `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
   return Object.freeze(config);
 }

@@ -1,0 +1,158 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createWriteStream, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { DomainError, FieldError } from '../../common/problem/domain-error';
+import { loggableError } from '../../common/problem/error-mapping';
+import { problemDocument } from '../../common/problem/problem';
+import { TenantDb } from '../../database/tenant-db';
+import { JobQueue } from '../../jobs/job-queue.service';
+import { checkRecord, prepareRecord } from '../../records/record-intake';
+import { ADAPTER_PROBLEMS } from '../adapters.errors';
+import { findAdapter } from '../registry';
+import type { AdapterInput, ImportItem } from '../vendor-adapter.port';
+import { ImportJobRow, ImportJobsRepository, StagedItem } from './import-jobs.repository';
+
+export const IMPORT_QUEUE = 'import';
+const STAGE_BATCH = 200;
+
+/**
+ * Runs an import job, resumably: the adapter's items are staged in input order with the job's
+ * progress, and a restarted job skips what is staged; nothing reaches the learner records until
+ * every item is staged, checked and counted, and then all of it goes in one transaction. A file
+ * that cannot be read as a whole fails the job with the place and writes nothing; one bad pupil is
+ * a rejected item. Before writing, the deletion threshold: an import that would delete or end more
+ * than the set share of the kommun's pupils stops unless the caller confirmed it (a corrupted
+ * header or the wrong encoding must never wipe a kommun).
+ */
+@Injectable()
+export class ImportRunner implements OnModuleInit {
+  private readonly logger = new Logger('ImportRunner');
+
+  constructor(
+    private readonly repository: ImportJobsRepository,
+    private readonly db: TenantDb,
+    private readonly queue: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register<{ jobId: string; kommunCode: string }>(IMPORT_QUEUE, (data) => this.run(data.kommunCode, data.jobId), {
+      heartbeatSeconds: 10,
+    });
+  }
+
+  async run(kommunCode: string, jobId: string): Promise<void> {
+    const job = await this.repository.findJob(kommunCode, jobId);
+    if (!job || job.state === 'succeeded' || job.state === 'failed' || job.state === 'refused') return;
+    await this.repository.markRunning(kommunCode, jobId);
+    const dir = mkdtempSync(join(tmpdir(), 'portabel-import-'));
+    try {
+      const path = join(dir, 'input');
+      await pipeline(Readable.from(this.repository.fileChunks(kommunCode, jobId)), createWriteStream(path, { mode: 0o600 }));
+      try {
+        await this.stageAll(job, path);
+      } catch (err) {
+        if (err instanceof DomainError) return await this.fail(job, 'failed', err);
+        throw err; // a database or programming fault: the queue retries, and staging resumes
+      }
+      await this.conclude(job);
+    } catch (err) {
+      this.logger.error({ err: loggableError(err), jobId }, 'import attempt failed; it will be retried');
+      throw err;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async stageAll(job: ImportJobRow, path: string): Promise<void> {
+    const adapter = findAdapter(job.adapter);
+    if (!adapter?.import) {
+      throw new DomainError(ADAPTER_PROBLEMS.directionUnsupported, 'IMPORT.UNSUPPORTED', `Adapter ${job.adapter} cannot import.`);
+    }
+    const input: AdapterInput = {
+      open: () => createReadStream(path),
+      path,
+      size: statSync(path).size,
+      fileName: job.fileName ?? undefined,
+      mediaType: job.mediaType ?? undefined,
+    };
+    const ctx = {
+      kommunCode: job.kommunCode,
+      platformId: job.sourcePlatform,
+      options: job.options,
+      // The job's creation time, not the clock: a resumed job produces the same records again.
+      now: new Date(job.createdAt),
+    };
+    const provenance = { adapter: adapter.name, adapterVersion: adapter.version, importedAt: ctx.now.toISOString() };
+    const resumeAfter = await this.repository.stagedCount(job.kommunCode, job.id);
+    let seq = 0;
+    let batch: StagedItem[] = [];
+    for await (const item of adapter.import(input, ctx, {})) {
+      seq++;
+      if (seq <= resumeAfter) continue;
+      batch.push(toStaged(seq, item, provenance));
+      if (batch.length >= STAGE_BATCH) {
+        await this.repository.stage(job.kommunCode, job.id, batch);
+        batch = [];
+      }
+    }
+    await this.repository.stage(job.kommunCode, job.id, batch);
+  }
+
+  private async conclude(job: ImportJobRow): Promise<void> {
+    await this.db.transaction(job.kommunCode, async (tx) => {
+      const plan = await this.repository.plan(tx, job);
+      const counts = { created: plan.created, updated: plan.updated, unchanged: plan.unchanged, rejected: plan.rejected, deleted: plan.deleted };
+      const total = plan.created + plan.updated + plan.unchanged + plan.rejected + plan.deleted;
+      const share = plan.liveBefore > 0 ? plan.deleted / plan.liveBefore : 0;
+      if (share > job.deletionThreshold && !job.confirmDeletions) {
+        const detail =
+          `The import would delete or end ${plan.deleted} of the kommun's ${plan.liveBefore} pupils ` +
+          `(${Math.round(share * 100)} %, more than the ${Math.round(job.deletionThreshold * 100)} % allowed). Nothing was written. ` +
+          'If that is right, import again with confirmDeletions=true.';
+        const problem = problemDocument(ADAPTER_PROBLEMS.deletionThreshold, 'IMPORT.DELETION_THRESHOLD', detail);
+        await this.repository.finish(tx, job.kommunCode, job.id, 'refused', { counts, loss: plan.loss, problem: { ...problem }, total });
+        return;
+      }
+      if (!job.dryRun) {
+        const applied = await this.repository.apply(tx, job);
+        Object.assign(counts, applied);
+      }
+      await this.repository.finish(tx, job.kommunCode, job.id, 'succeeded', { counts, loss: plan.loss, total });
+    });
+  }
+
+  private async fail(job: ImportJobRow, state: 'failed', err: DomainError): Promise<void> {
+    const problem = problemDocument(err.problem, err.code, err.detail, { errors: err.errors });
+    await this.db.transaction(job.kommunCode, async (tx) => {
+      await tx.query(`DELETE FROM import_staging WHERE job_id = $1`, [job.id]);
+      await this.repository.finish(tx, job.kommunCode, job.id, state, { problem: { ...problem } });
+    });
+  }
+}
+
+function toStaged(seq: number, item: ImportItem, provenance: { adapter: string; adapterVersion: string; importedAt: string }): StagedItem {
+  const base = { seq, loss: [] as unknown[], errors: [] as unknown[], location: { ...item.source } as Record<string, unknown> };
+  if (item.kind === 'deletion') return { ...base, kind: 'deletion', sourceId: item.sourceId, contentHash: null, recordJson: null };
+  if (item.kind === 'rejected') {
+    return { ...base, kind: 'rejected', sourceId: item.sourceId ?? null, contentHash: null, recordJson: null, errors: item.errors };
+  }
+  try {
+    const prepared = prepareRecord(checkRecord(item.record), provenance);
+    return {
+      ...base,
+      kind: 'record',
+      sourceId: prepared.row.sourceId,
+      contentHash: prepared.row.contentHash,
+      recordJson: prepared.row.recordJson,
+      loss: item.loss,
+    };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    // The adapter made something the canonical model refuses: the pupil is rejected, at its place.
+    const errors: FieldError[] = (err.errors ?? [{ detail: err.detail }]).map((e) => ({ ...item.source, ...e }));
+    return { ...base, kind: 'rejected', sourceId: item.record.source?.id ?? null, contentHash: null, recordJson: null, errors, loss: item.loss };
+  }
+}

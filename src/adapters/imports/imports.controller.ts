@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+import { KommunCode } from '../../common/http/path-params';
+import { ImportJobResource, ImportJobsService } from './import-jobs.service';
+import { ItemsQueryDto, ListQueryDto, StartImportQueryDto } from './imports.dto';
+
+@Controller('v1/kommuner/:kommunCode/imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportJobsService) {}
+
+  /** The file is the body, as it is (zip, CSV, JSON, XML…); the job runs in the background. */
+  @Post()
+  @HttpCode(202)
+  @RouteConfig({ upload: true })
+  async start(
+    @KommunCode() kommunCode: string,
+    @Query() query: StartImportQueryDto,
+    @Body() body: Readable,
+    @Headers('content-type') mediaType: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportJobResource> {
+    const job = await this.imports.start(kommunCode, body, {
+      format: query.format,
+      platformId: query.platform,
+      dryRun: query.dryRun,
+      mode: query.mode,
+      confirmDeletions: query.confirmDeletions,
+      fileName: query.fileName,
+      mediaType,
+    });
+    void reply.header('location', `/v1/kommuner/${kommunCode}/imports/${job.id}`);
+    return job;
+  }
+
+  @Get()
+  async list(@KommunCode() kommunCode: string, @Query() query: ListQueryDto): Promise<{ data: ImportJobResource[] }> {
+    return { data: await this.imports.list(kommunCode, query.limit) };
+  }
+
+  @Get(':importId')
+  get(@KommunCode() kommunCode: string, @Param('importId') id: string): Promise<ImportJobResource> {
+    return this.imports.get(kommunCode, id);
+  }
+
+  /** Pupil by pupil: created / updated / unchanged / rejected / deleted, with errors and losses. */
+  @Get(':importId/items')
+  items(@KommunCode() kommunCode: string, @Param('importId') id: string, @Query() query: ItemsQueryDto) {
+    return this.imports.items(kommunCode, id, query.cursor, query.limit);
+  }
+}

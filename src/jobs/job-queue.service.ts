@@ -1,0 +1,68 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { PgBoss } from 'pg-boss';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+export type JobHandler<T> = (data: T) => Promise<void>;
+
+interface Registration {
+  handler: JobHandler<any>;
+  /** How long a job may run without a heartbeat before another worker takes it over. */
+  heartbeatSeconds: number;
+}
+
+/**
+ * The durable job queue: pg-boss in the same PostgreSQL (no other server), on the service's own
+ * connection pool. A job survives a crash: pg-boss hands it to a worker again when its heartbeat
+ * stops, and the handlers are written to resume from where they were (see ImportRunner).
+ * On the embedded database PostgreSQL runs one transaction at a time, so one worker per queue.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobQueue');
+  private readonly registrations = new Map<string, Registration>();
+  private boss?: PgBoss;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Called by modules in their constructors or onModuleInit; workers start with the application. */
+  register<T>(queue: string, handler: JobHandler<T>, opts: { heartbeatSeconds?: number } = {}): void {
+    this.registrations.set(queue, { handler, heartbeatSeconds: opts.heartbeatSeconds ?? 30 });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    this.boss = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      schema: 'pgboss',
+      schedule: false,
+    });
+    this.boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'job queue error'));
+    await this.boss.start();
+    for (const [queue, reg] of this.registrations) {
+      await this.boss.createQueue(queue, {
+        retryLimit: 5,
+        retryDelay: 2,
+        retryBackoff: true,
+        expireInSeconds: 6 * 3600,
+        heartbeatSeconds: reg.heartbeatSeconds,
+      });
+      await this.boss.work<unknown>(queue, { localConcurrency: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await reg.handler(job.data);
+      });
+    }
+  }
+
+  /** Queues a job; the same `key` twice while the first waits gives one job. */
+  async send(queue: string, data: object, key?: string): Promise<void> {
+    if (!this.boss) throw new Error('the job queue is not started');
+    await this.boss.send(queue, data, key ? { singletonKey: key } : undefined);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Before the pool closes: let running jobs finish their current step (they resume anyway).
+    await this.boss?.stop({ graceful: true, timeout: 10_000, close: false });
+  }
+}

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { expectContract } from '../helpers/contract';
+import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
+import { expectProblem } from '../helpers/problem';
+
+const fixture = (adapter: string, file: string) => readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
+const SAMPLES = join(__dirname, '../../../shared/samples');
+
+describe('imports', () => {
+  let t: TestApp;
+  let kommun: string;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    kommun = await createKommun(t.server);
+    base = `/v1/kommuner/${kommun}`;
+  });
+  afterAll(() => t.close());
+
+  const upload = (body: Buffer, query: string, contentType = 'application/json') =>
+    request(t.server)
+      .post(`${base}/imports?${query}`)
+      .set('content-type', contentType)
+      .serialize((b: unknown) => b as string) // the file's bytes as they are
+      .send(body as unknown as string);
+
+  async function finished(id: string) {
+    for (let i = 0; i < 300; i++) {
+      const res = await request(t.server).get(`${base}/imports/${id}`);
+      expectContract(res, 'GET', `${base}/imports/${id}`);
+      if (!['queued', 'running'].includes(res.body.state)) return res.body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('import did not finish');
+  }
+
+  const livePupils = async () => (await request(t.server).get(`${base}/records?limit=200`)).body.data;
+
+  it('lists the adapters with what each can do', async () => {
+    const res = await request(t.server).get('/v1/adapters');
+    expectContract(res, 'GET', '/v1/adapters');
+    const names = res.body.data.map((a: { name: string }) => a.name);
+    expect(names).toEqual(expect.arrayContaining(['ss12000', 'clr-2.0', 'xapi', 'elmo', 'google-classroom']));
+    const gc = res.body.data.find((a: { name: string }) => a.name === 'google-classroom');
+    expect(gc.export).toBeNull();
+  });
+
+  it('registers platforms, refusing unknown adapters, bad options and a second of the same name', async () => {
+    const ok = await request(t.server)
+      .post(`${base}/platforms`)
+      .send({ name: 'ist-ss12000', vendor: 'IST', product: 'IST Administration', adapter: 'ss12000', options: { organiserCode: kommun } });
+    expectContract(ok, 'POST', `${base}/platforms`);
+    expect(ok.status).toBe(201);
+    const dup = await request(t.server).post(`${base}/platforms`).send({ name: 'ist-ss12000', vendor: 'IST', product: 'x', adapter: 'ss12000' });
+    expectProblem(dup, 409, 'platform-exists', 'PLATFORM.EXISTS');
+    const unknown = await request(t.server).post(`${base}/platforms`).send({ name: 'nope', vendor: 'x', product: 'x', adapter: 'nope' });
+    expectProblem(unknown, 404, 'adapter-not-found', 'ADAPTER.NOT_FOUND');
+    const badOptions = await request(t.server)
+      .post(`${base}/platforms`)
+      .send({ name: 'bad', vendor: 'x', product: 'x', adapter: 'ss12000', options: { colour: 'red' } });
+    expectProblem(badOptions, 422, 'invalid-adapter-options', 'PLATFORM.INVALID_OPTIONS', {
+      errors: [{ pointer: '/options/colour', detail: expect.any(String) }],
+    });
+    const list = await request(t.server).get(`${base}/platforms`);
+    expectContract(list, 'GET', `${base}/platforms`);
+    expect(list.body.data).toHaveLength(1);
+  });
+
+  it('imports the SS 12000 sample person through a platform, in the background', async () => {
+    const platform = (await request(t.server).get(`${base}/platforms`)).body.data[0];
+    const res = await upload(readFileSync(join(SAMPLES, 'ss12000/person.json')), `platform=${platform.id}&fileName=person.json`);
+    expectContract(res, 'POST', `${base}/imports`);
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe(`${base}/imports/${res.body.id}`);
+    const job = await finished(res.body.id);
+    expect(job).toMatchObject({ state: 'succeeded', adapter: 'ss12000', sourcePlatform: 'ist-ss12000' });
+    expect(job.counts).toMatchObject({ created: 1, rejected: 0 });
+    const pupils = await livePupils();
+    expect(pupils.map((p: any) => p.record.source.platform)).toEqual(['ist-ss12000']);
+    expect(pupils[0].record.pupil.provenance).toMatchObject({ adapter: 'ss12000', sourcePlatform: 'ist-ss12000' });
+  });
+
+  it('a dry run reports pupil by pupil and writes nothing', async () => {
+    const before = (await livePupils()).length;
+    const res = await upload(fixture('ss12000', 'ok/bundle.json'), 'format=ss12000&dryRun=true');
+    const job = await finished(res.body.id);
+    expect(job.state).toBe('succeeded');
+    expect(job.dryRun).toBe(true);
+    expect(job.counts).toMatchObject({ created: 3, deleted: 0 });
+    expect((await livePupils()).length).toBe(before);
+    const items = await request(t.server).get(`${base}/imports/${res.body.id}/items`);
+    expectContract(items, 'GET', `${base}/imports/${res.body.id}/items`);
+    expect(items.body.data.filter((i: any) => i.kind === 'record').map((i: any) => i.outcome)).toEqual(['created', 'created', 'created']);
+  });
+
+  it('fails a file that cannot be read, pointing at the place, and writes nothing', async () => {
+    const before = (await livePupils()).length;
+    const res = await upload(readFileSync(join(SAMPLES, 'ss12000/activities_invalid.json')), 'format=ss12000');
+    const job = await finished(res.body.id);
+    expect(job.state).toBe('failed');
+    expect(job.problem).toMatchObject({ type: 'urn:portabel:problem:import-malformed', status: 422 });
+    expect(job.problem.errors[0].pointer).toMatch(/^\/activities\/0\/id/);
+    expect((await livePupils()).length).toBe(before);
+  });
+
+  it('recognises the format from the bytes, and refuses bytes it cannot place', async () => {
+    const sniffed = await upload(fixture('ss12000', 'ok/bundle.json'), '');
+    expect(sniffed.body.adapter).toBe('ss12000');
+    await finished(sniffed.body.id);
+    const unknown = await upload(Buffer.from('just some text, no format at all'), '', 'text/plain');
+    expectProblem(unknown, 422, 'format-unknown', 'IMPORT.FORMAT_UNKNOWN');
+    expectContract(unknown, 'POST', `${base}/imports`);
+    const empty = await upload(Buffer.alloc(0), 'format=ss12000');
+    expect(empty.status).toBe(400);
+  });
+
+  it('stops before writing when an import would delete more than the threshold, unless confirmed', async () => {
+    const live = (await livePupils()).filter((p: any) => p.record.source.platform === 'ss12000').length;
+    expect(live).toBeGreaterThan(0);
+    // A snapshot that holds none of this platform's pupils would delete every one of them.
+    const empty = Buffer.from(JSON.stringify({ data: [], pageToken: null }));
+    const refused = await finished((await upload(empty, 'format=ss12000&mode=snapshot')).body.id);
+    expect(refused.state).toBe('refused');
+    expect(refused.problem).toMatchObject({ type: 'urn:portabel:problem:deletion-threshold', code: 'IMPORT.DELETION_THRESHOLD' });
+    expect((await livePupils()).filter((p: any) => p.record.source.platform === 'ss12000').length).toBe(live);
+
+    const confirmed = await finished((await upload(empty, 'format=ss12000&mode=snapshot&confirmDeletions=true')).body.id);
+    expect(confirmed.state).toBe('succeeded');
+    expect(confirmed.counts.deleted).toBe(live);
+    expect((await livePupils()).filter((p: any) => p.record.source.platform === 'ss12000').length).toBe(0);
+  });
+
+  it('lists jobs, and keeps other kommuner out of them', async () => {
+    const list = await request(t.server).get(`${base}/imports`);
+    expectContract(list, 'GET', `${base}/imports`);
+    expect(list.body.data.length).toBeGreaterThan(3);
+    const other = await createKommun(t.server);
+    const peek = await request(t.server).get(`/v1/kommuner/${other}/imports/${list.body.data[0].id}`);
+    expectProblem(peek, 404, 'import-not-found', 'IMPORT.NOT_FOUND');
+  });
+});
