@@ -22,7 +22,11 @@ export class AdaptersController {
         title: a.title,
         import: a.import ? { mediaTypes: a.mediaTypes.import, sections: a.reads } : null,
         export: a.export
-          ? { mediaTypes: a.mediaTypes.export, sections: a.writes, fileExtension: a.exportFormat?.extension ?? null }
+          ? {
+              mediaTypes: a.mediaTypes.export,
+              sections: a.writes,
+              fileExtension: a.exportFormat?.extension ?? null,
+            }
           : null,
         optionsSchema: a.optionsSchema ?? null,
       })),

@@ -17,10 +17,23 @@ export const ADAPTER_PROBLEMS = {
 };
 
 export const adapterNotFound = (name: string): DomainError =>
-  new DomainError(ADAPTER_PROBLEMS.adapterNotFound, 'ADAPTER.NOT_FOUND', `No adapter named "${name}". GET /v1/adapters lists them.`);
+  new DomainError(
+    ADAPTER_PROBLEMS.adapterNotFound,
+    'ADAPTER.NOT_FOUND',
+    `No adapter named "${name}". GET /v1/adapters lists them.`,
+  );
 
 export const platformNotFound = (id: string): DomainError =>
-  new DomainError(ADAPTER_PROBLEMS.platformNotFound, 'PLATFORM.NOT_FOUND', `No platform registration ${id} in this kommun.`);
+  new DomainError(
+    ADAPTER_PROBLEMS.platformNotFound,
+    'PLATFORM.NOT_FOUND',
+    `No platform registration ${id} in this kommun.`,
+  );
 
 export const invalidOptions = (errors: FieldError[]): DomainError =>
-  new DomainError(ADAPTER_PROBLEMS.invalidOptions, 'PLATFORM.INVALID_OPTIONS', 'The adapter options are not valid.', errors);
+  new DomainError(
+    ADAPTER_PROBLEMS.invalidOptions,
+    'PLATFORM.INVALID_OPTIONS',
+    'The adapter options are not valid.',
+    errors,
+  );

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { KeysModule } from '../keys/keys.module';
 import { KommunerModule } from '../kommuner/kommuner.module';
+import { ExportJobsService } from './exports/export-jobs.service';
+import { ExportsController } from './exports/exports.controller';
 import { AdaptersController } from './adapters.controller';
 import { ImportJobsRepository } from './imports/import-jobs.repository';
 import { ImportJobsService } from './imports/import-jobs.service';
@@ -8,11 +11,11 @@ import { ImportsController } from './imports/imports.controller';
 import { PlatformsController } from './platforms/platforms.controller';
 import { PlatformsService } from './platforms/platforms.service';
 
-/** The adapter registry, platform registrations and import jobs. */
+/** The adapter registry, platform registrations, import and export jobs. */
 @Module({
-  imports: [KommunerModule],
-  controllers: [AdaptersController, PlatformsController, ImportsController],
-  providers: [PlatformsService, ImportJobsRepository, ImportJobsService, ImportRunner],
+  imports: [KommunerModule, KeysModule],
+  controllers: [AdaptersController, PlatformsController, ImportsController, ExportsController],
+  providers: [PlatformsService, ImportJobsRepository, ImportJobsService, ImportRunner, ExportJobsService],
   exports: [PlatformsService],
 })
 export class AdaptersModule {}

@@ -88,7 +88,10 @@ export interface ImportContext extends PlatformContext {
 /** Signs as the kommun (VC-JWT for CLR). Keys never leave the keys module. */
 export interface KommunSigner {
   /** Signs a JWT with the kommun's key; returns the compact JWS. `alg` defaults to the key's. */
-  signJwt(payload: Record<string, unknown>, header: { typ: string; alg?: 'EdDSA' | 'RS256' | 'ES256' }): Promise<string>;
+  signJwt(
+    payload: Record<string, unknown>,
+    header: { typ: string; alg?: 'EdDSA' | 'RS256' | 'ES256' },
+  ): Promise<string>;
   /** The `kid` URL that dereferences to the kommun's JWKS entry, and the issuer id (a URL). */
   keyId(alg?: 'EdDSA' | 'RS256' | 'ES256'): Promise<string>;
   issuer: string;
@@ -97,7 +100,14 @@ export interface KommunSigner {
 /** Verifies signatures of credentials an import receives (CLR / OB3 VC-JWTs). */
 export interface CredentialVerifier {
   /** Resolves a `kid` URL or an embedded JWK and checks the signature; never throws on a bad proof. */
-  verifyJwt(jwt: string): Promise<{ status: 'verified' | 'failed' | 'unverified'; method: string; detail?: string; payload?: unknown }>;
+  verifyJwt(
+    jwt: string,
+  ): Promise<{
+    status: 'verified' | 'failed' | 'unverified';
+    method: string;
+    detail?: string;
+    payload?: unknown;
+  }>;
 }
 
 export interface ExportContext extends PlatformContext {

@@ -8,7 +8,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 export type JobHandler<T> = (data: T) => Promise<void>;
 
 interface Registration {
-  handler: JobHandler<any>;
+  handler: JobHandler<unknown>;
   /** How long a job may run without a heartbeat before another worker takes it over. */
   heartbeatSeconds: number;
 }
@@ -29,7 +29,10 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
 
   /** Called by modules in their constructors or onModuleInit; workers start with the application. */
   register<T>(queue: string, handler: JobHandler<T>, opts: { heartbeatSeconds?: number } = {}): void {
-    this.registrations.set(queue, { handler, heartbeatSeconds: opts.heartbeatSeconds ?? 30 });
+    this.registrations.set(queue, {
+      handler: handler as JobHandler<unknown>,
+      heartbeatSeconds: opts.heartbeatSeconds ?? 30,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,7 +42,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       schema: 'pgboss',
       schedule: false,
     });
-    this.boss.on('error', (err: Error) => this.logger.error({ err: { message: err.message } }, 'job queue error'));
+    this.boss.on('error', (err: Error) =>
+      this.logger.error({ err: { message: err.message } }, 'job queue error'),
+    );
     await this.boss.start();
     for (const [queue, reg] of this.registrations) {
       await this.boss.createQueue(queue, {
@@ -49,9 +54,13 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
         expireInSeconds: 6 * 3600,
         heartbeatSeconds: reg.heartbeatSeconds,
       });
-      await this.boss.work<unknown>(queue, { localConcurrency: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-        for (const job of jobs) await reg.handler(job.data);
-      });
+      await this.boss.work<unknown>(
+        queue,
+        { localConcurrency: 1, pollingIntervalSeconds: 1 },
+        async (jobs) => {
+          for (const job of jobs) await reg.handler(job.data);
+        },
+      );
     }
   }
 

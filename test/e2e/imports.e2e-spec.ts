@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -5,7 +6,8 @@ import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
 
-const fixture = (adapter: string, file: string) => readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
+const fixture = (adapter: string, file: string) =>
+  readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
 const SAMPLES = join(__dirname, '../../../shared/samples');
 
 describe('imports', () => {
@@ -51,12 +53,22 @@ describe('imports', () => {
   it('registers platforms, refusing unknown adapters, bad options and a second of the same name', async () => {
     const ok = await request(t.server)
       .post(`${base}/platforms`)
-      .send({ name: 'ist-ss12000', vendor: 'IST', product: 'IST Administration', adapter: 'ss12000', options: { organiserCode: kommun } });
+      .send({
+        name: 'ist-ss12000',
+        vendor: 'IST',
+        product: 'IST Administration',
+        adapter: 'ss12000',
+        options: { organiserCode: kommun },
+      });
     expectContract(ok, 'POST', `${base}/platforms`);
     expect(ok.status).toBe(201);
-    const dup = await request(t.server).post(`${base}/platforms`).send({ name: 'ist-ss12000', vendor: 'IST', product: 'x', adapter: 'ss12000' });
+    const dup = await request(t.server)
+      .post(`${base}/platforms`)
+      .send({ name: 'ist-ss12000', vendor: 'IST', product: 'x', adapter: 'ss12000' });
     expectProblem(dup, 409, 'platform-exists', 'PLATFORM.EXISTS');
-    const unknown = await request(t.server).post(`${base}/platforms`).send({ name: 'nope', vendor: 'x', product: 'x', adapter: 'nope' });
+    const unknown = await request(t.server)
+      .post(`${base}/platforms`)
+      .send({ name: 'nope', vendor: 'x', product: 'x', adapter: 'nope' });
     expectProblem(unknown, 404, 'adapter-not-found', 'ADAPTER.NOT_FOUND');
     const badOptions = await request(t.server)
       .post(`${base}/platforms`)
@@ -71,7 +83,10 @@ describe('imports', () => {
 
   it('imports the SS 12000 sample person through a platform, in the background', async () => {
     const platform = (await request(t.server).get(`${base}/platforms`)).body.data[0];
-    const res = await upload(readFileSync(join(SAMPLES, 'ss12000/person.json')), `platform=${platform.id}&fileName=person.json`);
+    const res = await upload(
+      readFileSync(join(SAMPLES, 'ss12000/person.json')),
+      `platform=${platform.id}&fileName=person.json`,
+    );
     expectContract(res, 'POST', `${base}/imports`);
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`${base}/imports/${res.body.id}`);
@@ -80,7 +95,10 @@ describe('imports', () => {
     expect(job.counts).toMatchObject({ created: 1, rejected: 0 });
     const pupils = await livePupils();
     expect(pupils.map((p: any) => p.record.source.platform)).toEqual(['ist-ss12000']);
-    expect(pupils[0].record.pupil.provenance).toMatchObject({ adapter: 'ss12000', sourcePlatform: 'ist-ss12000' });
+    expect(pupils[0].record.pupil.provenance).toMatchObject({
+      adapter: 'ss12000',
+      sourcePlatform: 'ist-ss12000',
+    });
   });
 
   it('a dry run reports pupil by pupil and writes nothing', async () => {
@@ -93,12 +111,19 @@ describe('imports', () => {
     expect((await livePupils()).length).toBe(before);
     const items = await request(t.server).get(`${base}/imports/${res.body.id}/items`);
     expectContract(items, 'GET', `${base}/imports/${res.body.id}/items`);
-    expect(items.body.data.filter((i: any) => i.kind === 'record').map((i: any) => i.outcome)).toEqual(['created', 'created', 'created']);
+    expect(items.body.data.filter((i: any) => i.kind === 'record').map((i: any) => i.outcome)).toEqual([
+      'created',
+      'created',
+      'created',
+    ]);
   });
 
   it('fails a file that cannot be read, pointing at the place, and writes nothing', async () => {
     const before = (await livePupils()).length;
-    const res = await upload(readFileSync(join(SAMPLES, 'ss12000/activities_invalid.json')), 'format=ss12000');
+    const res = await upload(
+      readFileSync(join(SAMPLES, 'ss12000/activities_invalid.json')),
+      'format=ss12000',
+    );
     const job = await finished(res.body.id);
     expect(job.state).toBe('failed');
     expect(job.problem).toMatchObject({ type: 'urn:portabel:problem:import-malformed', status: 422 });
@@ -124,13 +149,52 @@ describe('imports', () => {
     const empty = Buffer.from(JSON.stringify({ data: [], pageToken: null }));
     const refused = await finished((await upload(empty, 'format=ss12000&mode=snapshot')).body.id);
     expect(refused.state).toBe('refused');
-    expect(refused.problem).toMatchObject({ type: 'urn:portabel:problem:deletion-threshold', code: 'IMPORT.DELETION_THRESHOLD' });
+    expect(refused.problem).toMatchObject({
+      type: 'urn:portabel:problem:deletion-threshold',
+      code: 'IMPORT.DELETION_THRESHOLD',
+    });
     expect((await livePupils()).filter((p: any) => p.record.source.platform === 'ss12000').length).toBe(live);
 
-    const confirmed = await finished((await upload(empty, 'format=ss12000&mode=snapshot&confirmDeletions=true')).body.id);
+    const confirmed = await finished(
+      (await upload(empty, 'format=ss12000&mode=snapshot&confirmDeletions=true')).body.id,
+    );
     expect(confirmed.state).toBe('succeeded');
     expect(confirmed.counts.deleted).toBe(live);
     expect((await livePupils()).filter((p: any) => p.record.source.platform === 'ss12000').length).toBe(0);
+  });
+
+  it('exports the kommun in a format as a background job with a download, and imports it back', async () => {
+    await upload(fixture('ss12000', 'ok/bundle.json'), 'format=ss12000').then((r) => finished(r.body.id));
+    const started = await request(t.server).post(`${base}/exports`).send({ format: 'ss12000' });
+    expectContract(started, 'POST', `${base}/exports`);
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await request(t.server).get(`${base}/exports/${job.id}`);
+      expectContract(res, 'GET', `${base}/exports/${job.id}`);
+      job = res.body;
+    }
+    expect(job.state).toBe('succeeded');
+    expect(job.recordCount).toBe((await livePupils()).length);
+    const file = await request(t.server)
+      .get(job.file.href)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(file.status).toBe(200);
+    const bytes = file.body as Buffer;
+    expect(bytes.length).toBe(job.file.size);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(job.file.sha256);
+    const again = await finished((await upload(bytes, 'format=ss12000&dryRun=true')).body.id);
+    expect(again.state).toBe('succeeded');
+    expect(again.counts.rejected).toBe(0);
+
+    const cannot = await request(t.server).post(`${base}/exports`).send({ format: 'google-classroom' });
+    expectProblem(cannot, 422, 'direction-unsupported', 'EXPORT.UNSUPPORTED');
   });
 
   it('lists jobs, and keeps other kommuner out of them', async () => {

@@ -51,7 +51,8 @@ export interface StagedItem {
   location: Record<string, unknown>;
 }
 
-const JOB_COLUMNS = new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", source_platform AS "sourcePlatform",
+const JOB_COLUMNS =
+  new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", source_platform AS "sourcePlatform",
   adapter, options, file_name AS "fileName", media_type AS "mediaType", size, sha256, dry_run AS "dryRun", mode,
   confirm_deletions AS "confirmDeletions", deletion_threshold AS "deletionThreshold", state, processed, total, counts,
   loss_summary AS "lossSummary", problem, attempts, created_at AS "createdAt", started_at AS "startedAt",
@@ -108,12 +109,10 @@ export class ImportJobsRepository {
       let pendingSize = 0;
       const flush = async () => {
         if (pendingSize === 0) return;
-        await tx.query(`INSERT INTO import_file_chunks (job_id, seq, kommun_code, data) VALUES ($1, $2, $3, $4)`, [
-          row.id,
-          seq++,
-          kommunCode,
-          Buffer.concat(pending),
-        ]);
+        await tx.query(
+          `INSERT INTO import_file_chunks (job_id, seq, kommun_code, data) VALUES ($1, $2, $3, $4)`,
+          [row.id, seq++, kommunCode, Buffer.concat(pending)],
+        );
         pending = [];
         pendingSize = 0;
       };
@@ -177,7 +176,16 @@ export class ImportJobsRepository {
       const params: unknown[] = [id, kommunCode];
       const values = items.map((it) => {
         const p = params.length;
-        params.push(it.seq, it.kind, it.sourceId, it.contentHash, it.recordJson, JSON.stringify(it.loss), JSON.stringify(it.errors), JSON.stringify(it.location));
+        params.push(
+          it.seq,
+          it.kind,
+          it.sourceId,
+          it.contentHash,
+          it.recordJson,
+          JSON.stringify(it.loss),
+          JSON.stringify(it.errors),
+          JSON.stringify(it.location),
+        );
         return `($1, $${p + 1}, $2, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb, $${p + 7}::jsonb, $${p + 8}::jsonb)`;
       });
       await tx.query(
@@ -185,16 +193,18 @@ export class ImportJobsRepository {
          VALUES ${values.join(',')} ON CONFLICT (job_id, seq) DO NOTHING`,
         params,
       );
-      await tx.query(`UPDATE import_jobs SET processed = $3, updated_at = now() WHERE kommun_code = $1 AND id = $2`, [
-        kommunCode,
-        id,
-        items[items.length - 1].seq,
-      ]);
+      await tx.query(
+        `UPDATE import_jobs SET processed = $3, updated_at = now() WHERE kommun_code = $1 AND id = $2`,
+        [kommunCode, id, items[items.length - 1].seq],
+      );
     });
   }
 
   /** What applying the staged items would do, pupil by pupil, counted. */
-  async plan(tx: TenantTx, job: ImportJobRow): Promise<ImportCounts & { liveBefore: number; loss: Record<string, number> }> {
+  async plan(
+    tx: TenantTx,
+    job: ImportJobRow,
+  ): Promise<ImportCounts & { liveBefore: number; loss: Record<string, number> }> {
     const [row] = await tx.query<ImportCounts & { liveBefore: number; loss: Record<string, number> | null }>(
       `WITH s AS (
          SELECT DISTINCT ON (source_id) source_id, kind, content_hash FROM import_staging
@@ -222,7 +232,10 @@ export class ImportJobsRepository {
   }
 
   /** Writes every staged pupil and deletion in the caller's transaction: all of the import or none. */
-  async apply(tx: TenantTx, job: ImportJobRow): Promise<{ created: number; updated: number; deleted: number }> {
+  async apply(
+    tx: TenantTx,
+    job: ImportJobRow,
+  ): Promise<{ created: number; updated: number; deleted: number }> {
     const [upserts] = await tx.query<{ created: number; updated: number }>(
       `WITH s AS (
          SELECT DISTINCT ON (source_id) source_id, content_hash, record FROM import_staging
@@ -265,7 +278,12 @@ export class ImportJobsRepository {
     kommunCode: string,
     id: string,
     state: ImportState,
-    fields: { counts?: ImportCounts; loss?: Record<string, number>; problem?: Record<string, unknown>; total?: number },
+    fields: {
+      counts?: ImportCounts;
+      loss?: Record<string, number>;
+      problem?: Record<string, unknown>;
+      total?: number;
+    },
   ): Promise<void> {
     await tx.query(
       `UPDATE import_jobs SET state = $3, counts = coalesce($4::jsonb, counts), loss_summary = coalesce($5::jsonb, loss_summary),

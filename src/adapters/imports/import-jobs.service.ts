@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readSync,
+  closeSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -64,7 +72,7 @@ export const toImportResource = (j: ImportJobRow): ImportJobResource => ({
   confirmDeletions: j.confirmDeletions,
   file: { name: j.fileName, mediaType: j.mediaType, size: Number(j.size), sha256: j.sha256 },
   progress: { processed: j.processed, total: j.total },
-  counts: j.counts as Record<string, number>,
+  counts: j.counts,
   loss: j.lossSummary,
   problem: j.problem,
   attempts: j.attempts,
@@ -95,12 +103,17 @@ export class ImportJobsService {
     try {
       const path = join(dir, 'upload');
       const { size, sha256 } = await this.receive(body, path);
-      if (size === 0) throw new DomainError(PROBLEMS.malformedRequest, 'IMPORT.EMPTY', 'The uploaded file is empty.');
+      if (size === 0)
+        throw new DomainError(PROBLEMS.malformedRequest, 'IMPORT.EMPTY', 'The uploaded file is empty.');
       const adapterName = platform?.adapter ?? req.format ?? this.sniff(path, req.fileName);
       const adapter = findAdapter(adapterName);
       if (!adapter) throw adapterNotFound(adapterName);
       if (!adapter.import) {
-        throw new DomainError(ADAPTER_PROBLEMS.directionUnsupported, 'IMPORT.UNSUPPORTED', `Adapter ${adapter.name} cannot import.`);
+        throw new DomainError(
+          ADAPTER_PROBLEMS.directionUnsupported,
+          'IMPORT.UNSUPPORTED',
+          `Adapter ${adapter.name} cannot import.`,
+        );
       }
       const job = await this.repository.insertJob(
         kommunCode,
@@ -143,14 +156,20 @@ export class ImportJobsService {
     const page = rows.slice(0, limit);
     return {
       data: page,
-      nextCursor: rows.length > limit ? encodeCursor('import-items', String(page[page.length - 1].seq)) : null,
+      nextCursor:
+        rows.length > limit ? encodeCursor('import-items', String(page[page.length - 1].seq)) : null,
     };
   }
 
   private async find(kommunCode: string, id: string): Promise<ImportJobRow> {
     await this.kommuner.assertExists(kommunCode);
     const job = UUID.test(id) ? await this.repository.findJob(kommunCode, id) : undefined;
-    if (!job) throw new DomainError(ADAPTER_PROBLEMS.importNotFound, 'IMPORT.NOT_FOUND', `No import ${id} in this kommun.`);
+    if (!job)
+      throw new DomainError(
+        ADAPTER_PROBLEMS.importNotFound,
+        'IMPORT.NOT_FOUND',
+        `No import ${id} in this kommun.`,
+      );
     return job;
   }
 
@@ -162,7 +181,14 @@ export class ImportJobsService {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > limit) return done(new DomainError(PROBLEMS.payloadTooLarge, 'IMPORT.TOO_LARGE', `The file is larger than ${limit} bytes.`));
+        if (size > limit)
+          return done(
+            new DomainError(
+              PROBLEMS.payloadTooLarge,
+              'IMPORT.TOO_LARGE',
+              `The file is larger than ${limit} bytes.`,
+            ),
+          );
         hash.update(chunk);
         done(null, chunk);
       },

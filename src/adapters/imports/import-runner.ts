@@ -38,9 +38,13 @@ export class ImportRunner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queue.register<{ jobId: string; kommunCode: string }>(IMPORT_QUEUE, (data) => this.run(data.kommunCode, data.jobId), {
-      heartbeatSeconds: 10,
-    });
+    this.queue.register<{ jobId: string; kommunCode: string }>(
+      IMPORT_QUEUE,
+      (data) => this.run(data.kommunCode, data.jobId),
+      {
+        heartbeatSeconds: 10,
+      },
+    );
   }
 
   async run(kommunCode: string, jobId: string): Promise<void> {
@@ -50,7 +54,10 @@ export class ImportRunner implements OnModuleInit {
     const dir = mkdtempSync(join(tmpdir(), 'portabel-import-'));
     try {
       const path = join(dir, 'input');
-      await pipeline(Readable.from(this.repository.fileChunks(kommunCode, jobId)), createWriteStream(path, { mode: 0o600 }));
+      await pipeline(
+        Readable.from(this.repository.fileChunks(kommunCode, jobId)),
+        createWriteStream(path, { mode: 0o600 }),
+      );
       try {
         await this.stageAll(job, path);
       } catch (err) {
@@ -69,7 +76,11 @@ export class ImportRunner implements OnModuleInit {
   private async stageAll(job: ImportJobRow, path: string): Promise<void> {
     const adapter = findAdapter(job.adapter);
     if (!adapter?.import) {
-      throw new DomainError(ADAPTER_PROBLEMS.directionUnsupported, 'IMPORT.UNSUPPORTED', `Adapter ${job.adapter} cannot import.`);
+      throw new DomainError(
+        ADAPTER_PROBLEMS.directionUnsupported,
+        'IMPORT.UNSUPPORTED',
+        `Adapter ${job.adapter} cannot import.`,
+      );
     }
     const input: AdapterInput = {
       open: () => createReadStream(path),
@@ -85,7 +96,11 @@ export class ImportRunner implements OnModuleInit {
       // The job's creation time, not the clock: a resumed job produces the same records again.
       now: new Date(job.createdAt),
     };
-    const provenance = { adapter: adapter.name, adapterVersion: adapter.version, importedAt: ctx.now.toISOString() };
+    const provenance = {
+      adapter: adapter.name,
+      adapterVersion: adapter.version,
+      importedAt: ctx.now.toISOString(),
+    };
     const resumeAfter = await this.repository.stagedCount(job.kommunCode, job.id);
     let seq = 0;
     let batch: StagedItem[] = [];
@@ -104,7 +119,13 @@ export class ImportRunner implements OnModuleInit {
   private async conclude(job: ImportJobRow): Promise<void> {
     await this.db.transaction(job.kommunCode, async (tx) => {
       const plan = await this.repository.plan(tx, job);
-      const counts = { created: plan.created, updated: plan.updated, unchanged: plan.unchanged, rejected: plan.rejected, deleted: plan.deleted };
+      const counts = {
+        created: plan.created,
+        updated: plan.updated,
+        unchanged: plan.unchanged,
+        rejected: plan.rejected,
+        deleted: plan.deleted,
+      };
       const total = plan.created + plan.updated + plan.unchanged + plan.rejected + plan.deleted;
       const share = plan.liveBefore > 0 ? plan.deleted / plan.liveBefore : 0;
       if (share > job.deletionThreshold && !job.confirmDeletions) {
@@ -112,15 +133,28 @@ export class ImportRunner implements OnModuleInit {
           `The import would delete or end ${plan.deleted} of the kommun's ${plan.liveBefore} pupils ` +
           `(${Math.round(share * 100)} %, more than the ${Math.round(job.deletionThreshold * 100)} % allowed). Nothing was written. ` +
           'If that is right, import again with confirmDeletions=true.';
-        const problem = problemDocument(ADAPTER_PROBLEMS.deletionThreshold, 'IMPORT.DELETION_THRESHOLD', detail);
-        await this.repository.finish(tx, job.kommunCode, job.id, 'refused', { counts, loss: plan.loss, problem: { ...problem }, total });
+        const problem = problemDocument(
+          ADAPTER_PROBLEMS.deletionThreshold,
+          'IMPORT.DELETION_THRESHOLD',
+          detail,
+        );
+        await this.repository.finish(tx, job.kommunCode, job.id, 'refused', {
+          counts,
+          loss: plan.loss,
+          problem: { ...problem },
+          total,
+        });
         return;
       }
       if (!job.dryRun) {
         const applied = await this.repository.apply(tx, job);
         Object.assign(counts, applied);
       }
-      await this.repository.finish(tx, job.kommunCode, job.id, 'succeeded', { counts, loss: plan.loss, total });
+      await this.repository.finish(tx, job.kommunCode, job.id, 'succeeded', {
+        counts,
+        loss: plan.loss,
+        total,
+      });
     });
   }
 
@@ -133,11 +167,28 @@ export class ImportRunner implements OnModuleInit {
   }
 }
 
-function toStaged(seq: number, item: ImportItem, provenance: { adapter: string; adapterVersion: string; importedAt: string }): StagedItem {
-  const base = { seq, loss: [] as unknown[], errors: [] as unknown[], location: { ...item.source } as Record<string, unknown> };
-  if (item.kind === 'deletion') return { ...base, kind: 'deletion', sourceId: item.sourceId, contentHash: null, recordJson: null };
+function toStaged(
+  seq: number,
+  item: ImportItem,
+  provenance: { adapter: string; adapterVersion: string; importedAt: string },
+): StagedItem {
+  const base = {
+    seq,
+    loss: [] as unknown[],
+    errors: [] as unknown[],
+    location: { ...item.source } as Record<string, unknown>,
+  };
+  if (item.kind === 'deletion')
+    return { ...base, kind: 'deletion', sourceId: item.sourceId, contentHash: null, recordJson: null };
   if (item.kind === 'rejected') {
-    return { ...base, kind: 'rejected', sourceId: item.sourceId ?? null, contentHash: null, recordJson: null, errors: item.errors };
+    return {
+      ...base,
+      kind: 'rejected',
+      sourceId: item.sourceId ?? null,
+      contentHash: null,
+      recordJson: null,
+      errors: item.errors,
+    };
   }
   try {
     const prepared = prepareRecord(checkRecord(item.record), provenance);
@@ -152,7 +203,18 @@ function toStaged(seq: number, item: ImportItem, provenance: { adapter: string; 
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     // The adapter made something the canonical model refuses: the pupil is rejected, at its place.
-    const errors: FieldError[] = (err.errors ?? [{ detail: err.detail }]).map((e) => ({ ...item.source, ...e }));
-    return { ...base, kind: 'rejected', sourceId: item.record.source?.id ?? null, contentHash: null, recordJson: null, errors, loss: item.loss };
+    const errors: FieldError[] = (err.errors ?? [{ detail: err.detail }]).map((e) => ({
+      ...item.source,
+      ...e,
+    }));
+    return {
+      ...base,
+      kind: 'rejected',
+      sourceId: item.record.source?.id ?? null,
+      contentHash: null,
+      recordJson: null,
+      errors,
+      loss: item.loss,
+    };
   }
 }

@@ -35,7 +35,10 @@ export class ImportsController {
   }
 
   @Get()
-  async list(@KommunCode() kommunCode: string, @Query() query: ListQueryDto): Promise<{ data: ImportJobResource[] }> {
+  async list(
+    @KommunCode() kommunCode: string,
+    @Query() query: ListQueryDto,
+  ): Promise<{ data: ImportJobResource[] }> {
     return { data: await this.imports.list(kommunCode, query.limit) };
   }
 

@@ -30,7 +30,11 @@ export class PlatformsController {
   }
 
   @Patch(':platformId')
-  update(@KommunCode() kommunCode: string, @Param('platformId') id: string, @Body() dto: UpdatePlatformDto): Promise<PlatformResource> {
+  update(
+    @KommunCode() kommunCode: string,
+    @Param('platformId') id: string,
+    @Body() dto: UpdatePlatformDto,
+  ): Promise<PlatformResource> {
     return this.platforms.update(kommunCode, id, dto);
   }
 

@@ -2,7 +2,9 @@ import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator
 
 export class CreatePlatformDto {
   /** A name unique in the kommun, e.g. "vklass-grundskola". Becomes `source.platform` of imported records. */
-  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'name must be 1–63 lower-case letters, digits, dots, dashes or underscores' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, {
+    message: 'name must be 1–63 lower-case letters, digits, dots, dashes or underscores',
+  })
   name!: string;
 
   @IsString()

@@ -53,14 +53,21 @@ export class PlatformsService {
           ON CONFLICT (kommun_code, name) DO NOTHING RETURNING ${COLUMNS}`,
     );
     if (rows.length === 0) {
-      throw new DomainError(ADAPTER_PROBLEMS.platformExists, 'PLATFORM.EXISTS', `A platform named "${dto.name}" is already registered.`);
+      throw new DomainError(
+        ADAPTER_PROBLEMS.platformExists,
+        'PLATFORM.EXISTS',
+        `A platform named "${dto.name}" is already registered.`,
+      );
     }
     return toResource(rows[0]);
   }
 
   async list(kommunCode: string): Promise<PlatformResource[]> {
     await this.kommuner.assertExists(kommunCode);
-    const rows = await this.db.once<PlatformRow>(kommunCode, sql`SELECT ${COLUMNS} FROM platforms WHERE kommun_code = ${kommunCode} ORDER BY name`);
+    const rows = await this.db.once<PlatformRow>(
+      kommunCode,
+      sql`SELECT ${COLUMNS} FROM platforms WHERE kommun_code = ${kommunCode} ORDER BY name`,
+    );
     return rows.map(toResource);
   }
 
@@ -92,6 +99,9 @@ export class PlatformsService {
 
   async remove(kommunCode: string, id: string): Promise<void> {
     await this.get(kommunCode, id);
-    await this.db.once(kommunCode, sql`DELETE FROM platforms WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`);
+    await this.db.once(
+      kommunCode,
+      sql`DELETE FROM platforms WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
+    );
   }
 }

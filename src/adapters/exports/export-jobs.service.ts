@@ -1,0 +1,298 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '../../common/problem/domain-error';
+import { loggableError } from '../../common/problem/error-mapping';
+import { problemDocument } from '../../common/problem/problem';
+import { Sql, sql } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { JobQueue } from '../../jobs/job-queue.service';
+import { KeysService } from '../../keys/keys.service';
+import { KommunerService } from '../../kommuner/kommuner.service';
+import type { LearnerRecord } from '../../records/learner-record.types';
+import { ADAPTER_PROBLEMS, adapterNotFound } from '../adapters.errors';
+import { PlatformsService } from '../platforms/platforms.service';
+import { findAdapter } from '../registry';
+import type { LossEntry } from '../vendor-adapter.port';
+
+export const EXPORT_QUEUE = 'export';
+const PAGE = 500;
+const CHUNK = 1024 * 1024;
+const MAX_LISTED_LOSSES = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface ExportRow {
+  id: string;
+  kommunCode: string;
+  platformId: string | null;
+  adapter: string;
+  options: Record<string, unknown>;
+  schoolUnit: string | null;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  recordCount: number;
+  loss: LossEntry[];
+  lossCount: number;
+  mediaType: string | null;
+  fileName: string | null;
+  size: string | null;
+  sha256: string | null;
+  problem: Record<string, unknown> | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  expiresAt: Date;
+}
+
+const COLUMNS =
+  new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", adapter, options, school_unit AS "schoolUnit",
+  state, record_count AS "recordCount", loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
+  size, sha256, problem, created_at AS "createdAt", finished_at AS "finishedAt", expires_at AS "expiresAt"`);
+
+export interface ExportJobResource {
+  id: string;
+  kommunCode: string;
+  adapter: string;
+  platformId: string | null;
+  schoolUnit: string | null;
+  state: ExportRow['state'];
+  recordCount: number;
+  loss: { count: number; entries: LossEntry[] };
+  file: { name: string; mediaType: string; size: number; sha256: string; href: string } | null;
+  problem: Record<string, unknown> | null;
+  createdAt: string;
+  finishedAt: string | null;
+  expiresAt: string;
+}
+
+const toResource = (r: ExportRow): ExportJobResource => ({
+  id: r.id,
+  kommunCode: r.kommunCode,
+  adapter: r.adapter,
+  platformId: r.platformId,
+  schoolUnit: r.schoolUnit,
+  state: r.state,
+  recordCount: r.recordCount,
+  loss: { count: r.lossCount, entries: r.loss },
+  file:
+    r.state === 'succeeded'
+      ? {
+          name: r.fileName!,
+          mediaType: r.mediaType!,
+          size: Number(r.size),
+          sha256: r.sha256!,
+          href: `/v1/kommuner/${r.kommunCode}/exports/${r.id}/file`,
+        }
+      : null,
+  problem: r.problem,
+  createdAt: r.createdAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  expiresAt: r.expiresAt.toISOString(),
+});
+
+/**
+ * Exports of a school unit or a whole kommun in any writable format, as background jobs with a
+ * download (synchronous exports of 20–25k records time out in many systems). Records are read a
+ * page at a time and streamed through the adapter; the output is stored in PostgreSQL in 1 MB
+ * pieces, so any instance can serve the download.
+ */
+@Injectable()
+export class ExportJobsService implements OnModuleInit {
+  private readonly logger = new Logger('ExportJobs');
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly kommuner: KommunerService,
+    private readonly platforms: PlatformsService,
+    private readonly keys: KeysService,
+    private readonly queue: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register<{ jobId: string; kommunCode: string }>(EXPORT_QUEUE, (d) =>
+      this.run(d.kommunCode, d.jobId),
+    );
+  }
+
+  async start(
+    kommunCode: string,
+    req: { format?: string; platformId?: string; schoolUnit?: string },
+  ): Promise<ExportJobResource> {
+    await this.kommuner.assertExists(kommunCode);
+    const platform = req.platformId ? await this.platforms.get(kommunCode, req.platformId) : undefined;
+    const name = platform?.adapter ?? req.format;
+    if (!name) {
+      const detail = 'Name the format (an adapter, see GET /v1/adapters) or a platform registration.';
+      throw new DomainError(ADAPTER_PROBLEMS.directionUnsupported, 'EXPORT.FORMAT_REQUIRED', detail, [
+        { pointer: '/format', detail },
+      ]);
+    }
+    const adapter = findAdapter(name);
+    if (!adapter) throw adapterNotFound(name);
+    if (!adapter.export) {
+      throw new DomainError(
+        ADAPTER_PROBLEMS.directionUnsupported,
+        'EXPORT.UNSUPPORTED',
+        `Adapter ${adapter.name} cannot export.`,
+      );
+    }
+    if (req.schoolUnit) await this.kommuner.getSchoolUnit(kommunCode, req.schoolUnit);
+    const [row] = await this.db.once<ExportRow>(
+      kommunCode,
+      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit)
+          VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null})
+          RETURNING ${COLUMNS}`,
+    );
+    await this.queue.send(EXPORT_QUEUE, { jobId: row.id, kommunCode }, row.id);
+    return toResource(row);
+  }
+
+  async get(kommunCode: string, id: string): Promise<ExportJobResource> {
+    return toResource(await this.find(kommunCode, id));
+  }
+
+  /** Streams the finished file, a piece at a time. */
+  async download(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
+    const job = await this.find(kommunCode, id);
+    if (job.state !== 'succeeded') {
+      throw new DomainError(
+        ADAPTER_PROBLEMS.exportNotReady,
+        'EXPORT.NOT_READY',
+        `The export is ${job.state}.`,
+      );
+    }
+    void reply
+      .type(job.mediaType!)
+      .header('content-length', String(job.size))
+      .header('content-disposition', `attachment; filename="${job.fileName}"`)
+      .header('digest', `sha-256=${Buffer.from(job.sha256!, 'hex').toString('base64')}`);
+    const db = this.db;
+    return (async function* () {
+      for (let seq = 0; ; seq++) {
+        const [chunk] = await db.once<{ data: Buffer }>(
+          kommunCode,
+          sql`SELECT data FROM export_file_chunks WHERE kommun_code = ${kommunCode} AND job_id = ${id}::uuid AND seq = ${seq}`,
+        );
+        if (!chunk) return;
+        yield chunk.data;
+      }
+    })();
+  }
+
+  async run(kommunCode: string, id: string): Promise<void> {
+    const job = await this.find(kommunCode, id);
+    if (job.state === 'succeeded' || job.state === 'failed') return;
+    // A retried job starts over: its earlier pieces go first.
+    await this.db.once(kommunCode, sql`DELETE FROM export_file_chunks WHERE job_id = ${id}::uuid`);
+    await this.db.once(kommunCode, sql`UPDATE export_jobs SET state = 'running' WHERE id = ${id}::uuid`);
+    const adapter = findAdapter(job.adapter)!;
+    const losses: LossEntry[] = [];
+    let lossCount = 0;
+    let recordCount = 0;
+    try {
+      const now = new Date(job.createdAt);
+      const ctx = {
+        kommunCode,
+        platformId: job.platformId ?? adapter.name,
+        options: job.options,
+        now,
+        loss: (e: LossEntry) => {
+          lossCount++;
+          if (losses.length < MAX_LISTED_LOSSES) losses.push(e);
+        },
+        signer: this.keys.signer(kommunCode),
+      };
+      const records = this.records(kommunCode, job.schoolUnit, () => recordCount++);
+      const hash = createHash('sha256');
+      let size = 0;
+      let seq = 0;
+      let pending: Buffer[] = [];
+      let pendingSize = 0;
+      const flush = async () => {
+        if (pendingSize === 0) return;
+        const data = Buffer.concat(pending);
+        await this.db.once(
+          kommunCode,
+          sql`INSERT INTO export_file_chunks (job_id, seq, kommun_code, data) VALUES (${id}::uuid, ${seq++}, ${kommunCode}, decode(${data.toString('base64')}, 'base64'))`,
+        );
+        pending = [];
+        pendingSize = 0;
+      };
+      for await (const piece of adapter.export!(records, ctx)) {
+        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        hash.update(buf);
+        size += buf.length;
+        pending.push(buf);
+        pendingSize += buf.length;
+        if (pendingSize >= CHUNK) await flush();
+      }
+      await flush();
+      const format = adapter.exportFormat ?? {
+        mediaType: adapter.mediaTypes.export[0] ?? 'application/octet-stream',
+        extension: 'bin',
+      };
+      const fileName = `portabel-${kommunCode}${job.schoolUnit ? `-${job.schoolUnit}` : ''}-${adapter.name}-${now.toISOString().slice(0, 10)}.${format.extension}`;
+      await this.db.once(
+        kommunCode,
+        sql`UPDATE export_jobs SET state = 'succeeded', record_count = ${recordCount}, loss = ${JSON.stringify(losses)}::jsonb,
+              loss_count = ${lossCount}, media_type = ${format.mediaType}, file_name = ${fileName}, size = ${size},
+              sha256 = ${hash.digest('hex')}, finished_at = now()
+            WHERE id = ${id}::uuid`,
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError)) {
+        this.logger.error(
+          { err: loggableError(err), jobId: id },
+          'export attempt failed; it will be retried',
+        );
+        throw err;
+      }
+      const problem = problemDocument(err.problem, err.code, err.detail, { errors: err.errors });
+      await this.db.once(
+        kommunCode,
+        sql`UPDATE export_jobs SET state = 'failed', problem = ${JSON.stringify(problem)}::jsonb, finished_at = now() WHERE id = ${id}::uuid`,
+      );
+    }
+  }
+
+  /** The kommun's live records (or one school unit's current pupils), a page at a time. */
+  private async *records(
+    kommunCode: string,
+    schoolUnit: string | null,
+    counted: () => void,
+  ): AsyncGenerator<LearnerRecord> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const unitFilter = schoolUnit
+        ? sql`AND school_unit_codes @> ARRAY[${schoolUnit}::text]
+              AND jsonb_path_exists(record, '$.enrolments[*] ? (@.schoolUnitCode == $unit && !(@.cancelled == true))', ${JSON.stringify({ unit: schoolUnit })}::jsonb)`
+        : sql``;
+      const rows = await this.db.once<{ id: string; record: LearnerRecord }>(
+        kommunCode,
+        sql`SELECT id, record FROM learner_records WHERE kommun_code = ${kommunCode} AND deleted_at IS NULL AND id > ${after}::uuid
+            ${unitFilter} ORDER BY id LIMIT ${PAGE}`,
+      );
+      for (const r of rows) {
+        counted();
+        yield r.record;
+      }
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  private async find(kommunCode: string, id: string): Promise<ExportRow> {
+    await this.kommuner.assertExists(kommunCode);
+    const [row] = UUID.test(id)
+      ? await this.db.once<ExportRow>(
+          kommunCode,
+          sql`SELECT ${COLUMNS} FROM export_jobs WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
+        )
+      : [];
+    if (!row)
+      throw new DomainError(
+        ADAPTER_PROBLEMS.exportNotFound,
+        'EXPORT.NOT_FOUND',
+        `No export ${id} in this kommun.`,
+      );
+    return row;
+  }
+}

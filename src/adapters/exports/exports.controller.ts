@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { KommunCode } from '../../common/http/path-params';
+import { ExportJobResource, ExportJobsService } from './export-jobs.service';
+
+export class StartExportDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  format?: string;
+
+  @IsOptional()
+  @IsUUID()
+  platform?: string;
+
+  /** Only this school unit's current pupils; the whole kommun when absent. */
+  @IsOptional()
+  @Matches(/^[0-9]{8}$/, { message: 'schoolUnit must be an eight-digit skolenhetskod' })
+  schoolUnit?: string;
+}
+
+@Controller('v1/kommuner/:kommunCode/exports')
+export class ExportsController {
+  constructor(private readonly exports: ExportJobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  async start(
+    @KommunCode() kommunCode: string,
+    @Body() dto: StartExportDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExportJobResource> {
+    const job = await this.exports.start(kommunCode, {
+      format: dto.format,
+      platformId: dto.platform,
+      schoolUnit: dto.schoolUnit,
+    });
+    void reply.header('location', `/v1/kommuner/${kommunCode}/exports/${job.id}`);
+    return job;
+  }
+
+  @Get(':exportId')
+  get(@KommunCode() kommunCode: string, @Param('exportId') id: string): Promise<ExportJobResource> {
+    return this.exports.get(kommunCode, id);
+  }
+
+  @Get(':exportId/file')
+  async file(
+    @KommunCode() kommunCode: string,
+    @Param('exportId') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Readable> {
+    return Readable.from(await this.exports.download(kommunCode, id, reply));
+  }
+}
