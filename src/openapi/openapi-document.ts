@@ -55,11 +55,11 @@ function mergeModuleFragments(doc: OpenAPIV3_1.Document, modulesDir: string): vo
       }
     };
     doc.paths ??= {};
-    into(doc.paths as Record<string, unknown>, fragment.paths as Record<string, unknown>, 'paths');
+    into(doc.paths, fragment.paths, 'paths');
     doc.components ??= {};
     for (const [kind, entries] of Object.entries(fragment.components ?? {})) {
       const section = ((doc.components as Record<string, Record<string, unknown>>)[kind] ??= {});
-      into(section, entries as Record<string, unknown>, `components.${kind}`);
+      into(section, entries, `components.${kind}`);
     }
     doc.tags = [...(doc.tags ?? []), ...(fragment.tags ?? [])];
   }
