@@ -1,6 +1,7 @@
 import { clrAdapter } from './clr-2.0/clr-2.0.adapter';
 import { elmoAdapter } from './elmo/elmo.adapter';
 import { googleClassroomAdapter } from './google-classroom/google-classroom.adapter';
+import { oneRosterAdapter } from './oneroster-1.2/oneroster-1.2.adapter';
 import { ss12000Adapter } from './ss12000/ss12000.adapter';
 import type { VendorAdapter } from './vendor-adapter.port';
 import { xapiAdapter } from './xapi/xapi.adapter';
@@ -14,6 +15,7 @@ export const ADAPTERS: readonly VendorAdapter[] = [
   clrAdapter,
   elmoAdapter,
   googleClassroomAdapter,
+  oneRosterAdapter,
   ss12000Adapter,
   xapiAdapter,
 ];

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.schema';
 import { migrationRevert, migrationRun } from './migration.command';
 import { seed } from './seed.command';
+import { importFile } from './import.command';
+import { exportKommun } from './export.command';
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -50,6 +52,50 @@ program
   .action((opts: { kommun: string; pupils: number; seed: number; schoolUnits?: number }) =>
     seed(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts),
   );
+
+program
+  .command('import')
+  .description('import a file (OneRoster zip, SS 12000 JSON, ELMO XML, …) into a kommun')
+  .argument('<file>', 'the file to import')
+  .requiredOption('--kommun <code>', 'kommun code', kommunCode)
+  .option('--format <adapter>', 'the format, when not recognised from the file (see GET /v1/adapters)')
+  .option('--platform <id>', 'a platform registration (its adapter and options)')
+  .option('--dry-run', 'report what would change, and write nothing')
+  .option(
+    '--mode <mode>',
+    'delta (default) or snapshot: pupils of the platform missing from the file are deleted',
+  )
+  .option('--confirm-deletions', 'go ahead even past the deletion threshold')
+  .option('--url <url>', 'a running portabel instance instead of the local database')
+  .option('--token <token>', 'access token for --url')
+  .action(
+    async (
+      file: string,
+      opts: {
+        kommun: string;
+        format?: string;
+        platform?: string;
+        dryRun?: boolean;
+        mode?: 'delta' | 'snapshot';
+        confirmDeletions?: boolean;
+        url?: string;
+        token?: string;
+      },
+    ) => {
+      process.exitCode = await importFile(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), file, opts);
+    },
+  );
+
+program
+  .command('export')
+  .description("write a kommun's (or a school unit's) pupils in a format to standard output")
+  .requiredOption('--kommun <code>', 'kommun code', kommunCode)
+  .option('--format <adapter>', 'the format (see GET /v1/adapters)')
+  .option('--platform <id>', 'a platform registration (its adapter and options)')
+  .option('--school-unit <code>', 'only this school unit')
+  .action(async (opts: { kommun: string; format?: string; platform?: string; schoolUnit?: string }) => {
+    process.exitCode = await exportKommun(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts);
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(

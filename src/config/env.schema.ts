@@ -77,6 +77,17 @@ export class EnvSchema {
   @Max(8 * 1024 * 1024 * 1024)
   IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
 
+  /** Whether this process works the job queue (the CLI turns it off and runs its job itself). */
+  @IsIn(['on', 'off'])
+  JOBS_WORKER: 'on' | 'off' = 'on';
+
+  /** A queued or running job that has not moved for this long is queued again by a starting instance. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  JOB_STALL_SECONDS = 30;
+
   /** Share of a kommun's pupils an import may delete without the caller confirming it. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsNumber()

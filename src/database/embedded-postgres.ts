@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -14,6 +14,23 @@ import * as lockfile from 'proper-lockfile';
  * transaction at a time. Code must therefore never wait on a second connection while holding a
  * transaction, and must keep session state transaction-local (SET LOCAL / set_config(..., true)).
  */
+const readFileSyncSafe = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 export class EmbeddedPostgres {
   private socketServer?: PGLiteSocketServer;
   private socketDir?: string;
@@ -31,12 +48,17 @@ export class EmbeddedPostgres {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Two processes writing one PGlite directory corrupt it: refuse a second opener.
     let release: () => Promise<void>;
+    const lockOptions = { lockfilePath: join(dir, 'portabel.lock'), stale: 15_000, update: 5_000 };
+    const pidFile = join(dir, 'portabel.pid');
     try {
-      release = await lockfile.lock(dir, {
-        lockfilePath: join(dir, 'portabel.lock'),
-        stale: 15_000,
-        update: 5_000,
+      release = await lockfile.lock(dir, lockOptions).catch(async (err: unknown) => {
+        // The holder died without unlocking (a crash, kill -9): its lock is ours once we know it is gone.
+        const holder = Number(readFileSyncSafe(pidFile));
+        if (!holder || isAlive(holder)) throw err;
+        rmSync(lockOptions.lockfilePath, { recursive: true, force: true });
+        return lockfile.lock(dir, lockOptions);
       });
+      writeFileSync(pidFile, String(process.pid));
     } catch {
       throw new Error(
         `The embedded database in ${dir} is in use by another portabel process. ` +

@@ -1,4 +1,12 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/env.schema';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { PgBoss } from 'pg-boss';
@@ -24,8 +32,14 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly logger = new Logger('JobQueue');
   private readonly registrations = new Map<string, Registration>();
   private boss?: PgBoss;
+  private markStarted!: () => void;
+  /** Resolves once pg-boss runs: other modules' start-up hooks may queue jobs before that. */
+  private readonly started = new Promise<void>((resolve) => (this.markStarted = resolve));
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Called by modules in their constructors or onModuleInit; workers start with the application. */
   register<T>(queue: string, handler: JobHandler<T>, opts: { heartbeatSeconds?: number } = {}): void {
@@ -54,6 +68,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
         expireInSeconds: 6 * 3600,
         heartbeatSeconds: reg.heartbeatSeconds,
       });
+      if (this.config.JOBS_WORKER === 'off') continue;
       await this.boss.work<unknown>(
         queue,
         { localConcurrency: 1, pollingIntervalSeconds: 1 },
@@ -62,12 +77,13 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
         },
       );
     }
+    this.markStarted();
   }
 
   /** Queues a job; the same `key` twice while the first waits gives one job. */
   async send(queue: string, data: object, key?: string): Promise<void> {
-    if (!this.boss) throw new Error('the job queue is not started');
-    await this.boss.send(queue, data, key ? { singletonKey: key } : undefined);
+    await this.started;
+    await this.boss!.send(queue, data, key ? { singletonKey: key } : undefined);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

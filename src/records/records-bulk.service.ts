@@ -60,7 +60,7 @@ export class RecordsBulkService {
     const reject = (line: number, errors: FieldError[]): void => {
       summary.rejected++;
       for (const e of errors)
-        if (summary.errors.length < MAX_LISTED_ERRORS) summary.errors.push({ line, ...e });
+        if (summary.errors.length < MAX_LISTED_ERRORS) summary.errors.push({ ...e, line }); // the NDJSON line, not the line inside it
     };
 
     let inFlight: Write[] = [];

@@ -31,7 +31,9 @@ describe('bad input', () => {
 
   it('malformed JSON', async () => {
     const res = await raw('{"schemaVersion": "1.0",');
-    expectProblem(res, 400, 'malformed-request', 'BODY.INVALID_JSON');
+    expectProblem(res, 400, 'malformed-request', 'BODY.INVALID_JSON', {
+      errors: [{ line: 1, column: 25, detail: expect.any(String) }],
+    });
     expectContract(res, 'POST', `${base}/records`);
   });
 
@@ -88,7 +90,9 @@ describe('bad input', () => {
 
   it('bad unicode: invalid UTF-8, a lone surrogate, a NUL', async () => {
     const invalidUtf8 = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    expectProblem(await raw(invalidUtf8), 400, 'malformed-request', 'BODY.INVALID_UTF8');
+    expectProblem(await raw(invalidUtf8), 400, 'malformed-request', 'BODY.INVALID_UTF8', {
+      errors: [{ line: 1, column: 7, detail: expect.any(String) }],
+    });
 
     const surrogate = sampleRecord('s') as any;
     const text = JSON.stringify(surrogate).replace('"Märta"', '"M\\ud800rta"');

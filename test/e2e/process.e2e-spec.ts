@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeDir, serverUrl, TEST_DATA_ROOT } from '../helpers/test-database';
 import { sampleRecord } from '../helpers/sample-record';
+import { ss12000Adapter } from '../../src/adapters/ss12000/ss12000.adapter';
+import { generatePupils } from '../../src/seed/pupil-generator';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -121,6 +123,61 @@ describe('the service process', () => {
     }
     expect(stderr).toContain('PORT');
   });
+
+  it('finishes an import killed midway once restarted, with every pupil once and none half-written', async () => {
+    // An SS 12000 bundle of 1,200 generated pupils, written by the adapter itself.
+    const kommunCode = String(5000 + Math.floor(Math.random() * 5000));
+    const records = generatePupils({ kommunCode: '1980', count: 1200, seed: 11 });
+    const chunks: Buffer[] = [];
+    const ctx = { kommunCode, platformId: 'resume-test', options: {}, now: new Date('2026-09-01T00:00:00Z'), loss: () => undefined };
+    for await (const piece of ss12000Adapter.export!((async function* () { yield* records; })(), ctx)) {
+      chunks.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
+    }
+    const env = { ...dbEnv(), JOB_STALL_SECONDS: '1' };
+    const first = await start(env);
+    await json(`${first.url}/v1/kommuner`, { method: 'POST', body: JSON.stringify({ code: kommunCode, name: 'Avbrottskommun' }) });
+    const started = await fetch(`${first.url}/v1/kommuner/${kommunCode}/imports?format=ss12000`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    });
+    const job = (await started.json()) as { id: string };
+    if (started.status !== 202) throw new Error(`import not accepted: ${started.status} ${JSON.stringify(job)}`);
+    const jobUrl = `${first.url}/v1/kommuner/${kommunCode}/imports/${job.id}`;
+    for (let i = 0; i < 600; i++) {
+      const state = (await json(jobUrl)).body;
+      if (state.state === 'running' && state.progress.processed > 0) break;
+      if (state.state !== 'queued' && state.state !== 'running') throw new Error(`finished before it could be killed: ${state.state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = await start(env);
+    const url = `${second.url}/v1/kommuner/${kommunCode}/imports/${job.id}`;
+    let done: any;
+    for (let i = 0; i < 900; i++) {
+      done = (await json(url)).body;
+      if (done.state !== 'queued' && done.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(done).toMatchObject({ state: 'succeeded', counts: { created: 1200, rejected: 0 } });
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    let count = 0;
+    const ids = new Set<string>();
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page: any = (await json(`${second.url}/v1/kommuner/${kommunCode}/records?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      for (const r of page.data) {
+        ids.add(r.record.source.id);
+        count++;
+        expect(r.version).toBe(1);
+      }
+      cursor = page.nextCursor;
+    }
+    expect(count).toBe(1200);
+    expect(ids.size).toBe(1200);
+    expect(await stop(second.child)).toBe(0);
+  }, 400_000);
 
   if (!serverUrl()) {
     it('refuses a second process on the same embedded data directory', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { base64url, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { luhnCheckDigit } from '../../records/civic-number';
@@ -69,7 +69,7 @@ function bufferInput(bytes: Buffer | string, fileName = 'input.jwt'): AdapterInp
 }
 
 function fileInput(path: string): AdapterInput {
-  return { open: () => createReadStream(path), path, size: statSync(path).size, fileName: path };
+  return { open: () => createReadStream(path), path, size: statSync(path).size, fileName: basename(path) };
 }
 
 const importCtx = (options: Record<string, unknown> = {}): ImportContext => ({
@@ -692,22 +692,71 @@ describe('clr-2.0 verification rules', () => {
 describe('clr-2.0 input', () => {
   const sample = readFileSync(join(SAMPLES, 'clr20-simple.jwt'), 'utf8').trim();
 
-  it('refuses an empty file, a file that is not VC-JWTs, and JSON that is not a credential', async () => {
-    await expect(importAll(bufferInput(' \n'))).rejects.toMatchObject({ code: 'CLR.EMPTY' });
+  it('refuses an empty file, a file that is not VC-JWTs, and JSON that is not a credential, saying where', async () => {
+    await expect(importAll(bufferInput(' \n'))).rejects.toMatchObject({
+      code: 'CLR.EMPTY',
+      errors: [{ file: 'input.jwt', line: 1, column: 1, detail: 'no credential' }],
+    });
     await expect(importAll(bufferInput('hello, world\n'))).rejects.toMatchObject({
       code: 'CLR.NOT_A_CREDENTIAL',
-      errors: [{ line: 1, detail: 'is not a compact JWS (VC-JWT)' }],
+      errors: [{ file: 'input.jwt', line: 1, detail: 'is not a compact JWS (VC-JWT)' }],
     });
-    await expect(importAll(bufferInput('{"a": 1}'))).rejects.toMatchObject({
+    await expect(importAll(bufferInput('{"a": 1}', 'vc.json'))).rejects.toMatchObject({
       code: 'CLR.NOT_A_CREDENTIAL',
-      errors: [{ pointer: '/type' }],
-    });
-    await expect(importAll(bufferInput('{"type": ["VerifiableCredential"'))).rejects.toMatchObject({
-      code: 'CLR.INVALID_JSON',
+      errors: [{ file: 'vc.json', pointer: '/type' }],
     });
     await expect(
-      importAll(bufferInput(Buffer.from('{"type":"VerifiableCredential","name":"\xe5"}', 'latin1'))),
-    ).rejects.toMatchObject({ code: 'CLR.INVALID_UTF8' });
+      importAll(bufferInput('\ufeff{"type": ["VerifiableCredential"', 'vc.json')),
+    ).rejects.toMatchObject({
+      code: 'CLR.INVALID_JSON',
+      errors: [{ file: 'vc.json', line: 1, column: 33 }],
+    });
+    await expect(
+      importAll(bufferInput('{\n  "type": ["VerifiableCredential"],\n  "name": ', 'vc.json')),
+    ).rejects.toMatchObject({ code: 'CLR.INVALID_JSON', errors: [{ file: 'vc.json', line: 3 }] });
+    await expect(
+      importAll(
+        bufferInput(Buffer.from('{"type":"VerifiableCredential","name":"\xe5"}', 'latin1'), 'vc.json'),
+      ),
+    ).rejects.toMatchObject({ code: 'CLR.INVALID_UTF8', errors: [{ file: 'vc.json', line: 1, column: 40 }] });
+  });
+
+  it('reads UTF-8 Swedish names and texts of an OB 3.0 credential without a proof (fixture ob30-swedish.json)', async () => {
+    const path = join(FIXTURES, 'ok/ob30-swedish.json');
+    const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const [item, ...rest] = await importAll(fileInput(path));
+    expect(rest).toEqual([]);
+    if (item.kind !== 'record') throw new Error(`expected a record, got ${item.kind}`);
+    const { record } = item;
+    expect(validateLearnerRecord(record)).toEqual([]);
+    expect(record.source).toEqual({ platform: 'wallet', id: 'did:example:4f1a9c2e7b3d5a8f0e6c1b2a' });
+    expect(record.pupil).toMatchObject({ givenName: 'Åsa Björk', familyName: 'Öhrström' });
+    expect(record.achievements).toEqual([
+      {
+        format: 'vc-json',
+        credential: raw,
+        issuer: 'Ängby skola, Göteborgs Stad',
+        name: 'Samarbete i grupp',
+        verification: {
+          status: 'unverified',
+          method: 'none',
+          checkedAt: NOW.toISOString(),
+          detail: 'the credential has no proof: nothing says who issued it',
+        },
+        provenance: {
+          sourcePlatform: 'wallet',
+          sourceId: 'http://example.com/credentials/3528',
+          adapter: 'clr-2.0',
+          adapterVersion: clrAdapter.version,
+          importedAt: NOW.toISOString(),
+        },
+      },
+    ]);
+    expect(item.loss.map((l) => [l.kind, l.target?.pointer])).toEqual([
+      ['approximated', '/pupil/givenName'],
+      ['approximated', '/pupil/familyName'],
+      ['defaulted', '/pupil/securityMarking'],
+    ]);
   });
 
   it('reads a BOM and CRLF lines, rejects a bad later line and a duplicate pupil, and goes on', async () => {

@@ -112,7 +112,9 @@ async function* importClr(
   const options = ctx.options as ClrOptions;
   const first = await firstByte(input);
   if (first === undefined)
-    throw new AdapterInputError('CLR.EMPTY', 'The file is empty.', [{ line: 1, detail: 'no credential' }]);
+    throw new AdapterInputError('CLR.EMPTY', 'The file is empty.', [
+      { ...inFile(input), line: 1, column: 1, detail: 'no credential' },
+    ]);
   const received = first === '{' ? [await jsonCredential(input)] : jwtLines(input);
 
   const seen = new Map<string, number>();
@@ -127,7 +129,13 @@ async function* importClr(
       throw new AdapterInputError(
         'CLR.AMBIGUOUS_PUPIL',
         'The option pupilSourceId names one pupil, but the file holds more than one credential.',
-        [{ line: item.at.line, detail: 'a second credential; import one at a time with pupilSourceId' }],
+        [
+          {
+            ...inFile(input),
+            line: item.at.line,
+            detail: 'a second credential; import one at a time with pupilSourceId',
+          },
+        ],
       );
     }
     const result = await readCredential(item, ctx, services);
@@ -150,6 +158,8 @@ async function* importClr(
   }
 }
 
+const inFile = (input: AdapterInput): { file?: string } => (input.fileName ? { file: input.fileName } : {});
+
 async function firstByte(input: AdapterInput): Promise<string | undefined> {
   const stream = input.open();
   try {
@@ -168,7 +178,7 @@ async function jsonCredential(input: AdapterInput): Promise<ReceivedCredential> 
     throw new AdapterInputError(
       'CLR.TOO_LARGE',
       `A JSON credential may be at most ${MAX_JSON_BYTES} bytes.`,
-      [{ detail: `the file has ${input.size} bytes` }],
+      [{ ...inFile(input), detail: `the file has ${input.size} bytes` }],
     );
   }
   const chunks: Buffer[] = [];
@@ -180,13 +190,16 @@ async function jsonCredential(input: AdapterInput): Promise<ReceivedCredential> 
     value = parseStrictJson(bytes);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    throw new AdapterInputError(error.code.replace(/^BODY\./, 'CLR.'), error.detail, [
-      ...(error.errors ?? [{ detail: error.detail }]),
-    ]);
+    // The parser's place (line/column, or a pointer) is kept; the file name says which upload.
+    throw new AdapterInputError(
+      error.code.replace(/^BODY\./, 'CLR.'),
+      error.detail,
+      (error.errors ?? [{ detail: error.detail }]).map((e) => ({ ...inFile(input), ...e })),
+    );
   }
   if (!isObject(value) || !typeList(value).includes('VerifiableCredential')) {
     throw new AdapterInputError('CLR.NOT_A_CREDENTIAL', 'The JSON is not a verifiable credential.', [
-      { pointer: '/type', detail: 'must include VerifiableCredential' },
+      { ...inFile(input), pointer: '/type', detail: 'must include VerifiableCredential' },
     ]);
   }
   return { raw: value, at: { pointer: '' } };
@@ -202,7 +215,9 @@ async function* jwtLines(input: AdapterInput): AsyncGenerator<ReceivedCredential
     if (bytes === undefined) {
       const detail = `the line is longer than ${MAX_JWT_LINE_BYTES} bytes`;
       if (!seenCredential)
-        throw new AdapterInputError('CLR.LINE_TOO_LONG', detail, [{ line: number, detail }]);
+        throw new AdapterInputError('CLR.LINE_TOO_LONG', detail, [
+          { ...inFile(input), line: number, detail },
+        ]);
       yield { kind: 'rejected', source: { line: number }, errors: [{ line: number, detail }] };
       continue;
     }
@@ -215,7 +230,7 @@ async function* jwtLines(input: AdapterInput): AsyncGenerator<ReceivedCredential
       const detail = 'is not a compact JWS (VC-JWT)';
       if (!seenCredential)
         throw new AdapterInputError('CLR.NOT_A_CREDENTIAL', `Line ${number} ${detail}.`, [
-          { line: number, detail },
+          { ...inFile(input), line: number, detail },
         ]);
       yield { kind: 'rejected', source: { line: number }, errors: [{ line: number, detail }] };
       continue;

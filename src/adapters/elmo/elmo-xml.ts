@@ -46,7 +46,11 @@ export class XmlDocumentError extends Error {
 
 /** Bytes to text: a BOM, else the declared encoding, else UTF-8 (XML 1.0 §4.3.3, Appendix F). */
 export function decodeXmlBytes(bytes: Buffer, codePrefix: string): string {
-  if (bytes.length === 0) throw new XmlDocumentError(`${codePrefix}.EMPTY`, 'The document is empty.');
+  if (bytes.length === 0) {
+    throw new XmlDocumentError(`${codePrefix}.EMPTY`, 'The document is empty.', [
+      { line: 1, column: 1, detail: 'no root element' },
+    ]);
+  }
   if (bytes.length > MAX_XML_DOCUMENT_BYTES) {
     throw new XmlDocumentError(
       `${codePrefix}.TOO_LARGE`,

@@ -1,6 +1,7 @@
 // A zip of ELMO documents in and out. ELMO holds exactly one learner per document, so several pupils travel
 // as one document each, in one zip.
 import { Readable } from 'node:stream';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 
@@ -96,6 +97,60 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxBytes: numbe
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_BYTES = 30;
+/** Local headers walked past (folders, __MACOSX litter, other files) before giving up. */
+const MAX_HEAD_ENTRIES = 8;
+/** The root element is in the first few hundred bytes of a document: this much compressed data is plenty. */
+const MAX_HEAD_COMPRESSED_BYTES = 4 * 1024;
+/** Deflate can expand 1000-fold: a head that inflates beyond this is not an ELMO document worth sniffing. */
+const MAX_HEAD_INFLATED_BYTES = 1024 * 1024;
+
+/**
+ * The start of the first .xml entry whose data lies in `head` (the first bytes of a zip), decompressed as
+ * far as the head goes; undefined when there is none or it cannot be read. Local file headers precede each
+ * entry's data (APPNOTE 4.3.7), so no central directory is needed: headers are walked while their entry's
+ * compressed size is known, which it is not after a data-descriptor entry (general purpose bit 3).
+ */
+export function firstXmlEntryHead(head: Buffer): Buffer | undefined {
+  let offset = 0;
+  for (let n = 0; n < MAX_HEAD_ENTRIES && offset + LOCAL_HEADER_BYTES <= head.length; n++) {
+    if (head.readUInt32LE(offset) !== LOCAL_HEADER_SIGNATURE) return undefined;
+    const flags = head.readUInt16LE(offset + 6);
+    const method = head.readUInt16LE(offset + 8);
+    const compressedSize = head.readUInt32LE(offset + 18);
+    const nameStart = offset + LOCAL_HEADER_BYTES;
+    const nameEnd = nameStart + head.readUInt16LE(offset + 26);
+    const dataStart = nameEnd + head.readUInt16LE(offset + 28);
+    if (dataStart > head.length) return undefined;
+    const name = head.toString(flags & 0x800 ? 'utf8' : 'latin1', nameStart, nameEnd);
+    // Zip64 puts the real size in an extra field: treated as unknown, like a data descriptor's.
+    const sizeKnown = (flags & 0x8) === 0 && compressedSize !== 0xffffffff;
+    const encrypted = (flags & 0x1) !== 0;
+    if (/\.xml$/i.test(name) && !/(^|\/)__MACOSX\//.test(name) && !encrypted) {
+      const end = Math.min(head.length, dataStart + MAX_HEAD_COMPRESSED_BYTES);
+      const data = head.subarray(dataStart, sizeKnown ? Math.min(end, dataStart + compressedSize) : end);
+      if (method === 0) return data;
+      return method === 8 ? inflateStart(data) : undefined;
+    }
+    if (!sizeKnown) return undefined;
+    offset = dataStart + compressedSize;
+  }
+  return undefined;
+}
+
+/** Inflates what there is of a raw deflate stream (cut short or not); undefined when it is not one. */
+function inflateStart(data: Buffer): Buffer | undefined {
+  try {
+    return inflateRawSync(data, {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: MAX_HEAD_INFLATED_BYTES,
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 // Local midnight 1980-01-01 is the DOS epoch in every time zone, so the bytes do not depend on where they

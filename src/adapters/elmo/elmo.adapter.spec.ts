@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
+import { ZipFile } from 'yazl';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import { validateLearnerRecord } from '../../records/learner-record.validator';
 import { generatePupils } from '../../seed/pupil-generator';
@@ -462,6 +463,23 @@ describe('elmo adapter: import', () => {
     expect(error.code).toBe('ELMO.TOO_LARGE');
   });
 
+  it('refuses an empty file, and an empty document in a zip costs only its pupil, both at line 1', async () => {
+    const error = await importError(bytesInput(Buffer.alloc(0), 'tom.xml'));
+    expect(error.code).toBe('ELMO.EMPTY');
+    expect(error.errors).toEqual([{ file: 'tom.xml', line: 1, column: 1, detail: 'no root element' }]);
+    const zip = await zipOf([
+      { name: 'tom.xml', bytes: Buffer.alloc(0) },
+      { name: 'a.xml', bytes: readFileSync(SAMPLE) },
+    ]);
+    const items = await importAll(bytesInput(zip, 'betyg.zip'));
+    expect(items.map((i) => i.kind)).toEqual(['rejected', 'record']);
+    expect(items[0]).toEqual({
+      kind: 'rejected',
+      errors: [{ file: 'tom.xml', line: 1, column: 1, detail: 'ELMO.EMPTY: no root element' }],
+      source: { file: 'tom.xml' },
+    });
+  });
+
   it('reads UTF-16 with a byte order mark', async () => {
     const text = doc('    <givenNames>Örjan</givenNames>\n    <familyName>Å</familyName>').replace(
       'UTF-8',
@@ -840,8 +858,61 @@ describe('elmo adapter: sniff', () => {
     );
     expect(elmoAdapter.sniff!(Buffer.from('<?xml version="1.0"?><ImportXml/>'), 'betyg.xml')).toBe(0);
     expect(elmoAdapter.sniff!(Buffer.from('{"courses":[]}'), 'courses.json')).toBe(0);
-    expect(elmoAdapter.sniff!(readFileSync(join(FIXTURES, 'ok', 'two-pupils.zip')), 'elmo-export.zip')).toBe(
-      0.4,
-    );
+  });
+
+  it('knows a zip of ELMO documents by its first document, whatever the names', async () => {
+    const fixture = readFileSync(join(FIXTURES, 'ok', 'two-pupils.zip'));
+    expect(elmoAdapter.sniff!(fixture, 'two-pupils.zip')).toBe(0.9);
+    expect(elmoAdapter.sniff!(fixture.subarray(0, 65536), undefined)).toBe(0.9);
+    const { bytes } = await exportAll([...generatePupils({ kommunCode: '1980', count: 2, seed: 5 })]);
+    expect(elmoAdapter.sniff!(bytes.subarray(0, 65536), 'export.zip')).toBe(0.9);
+    // The first 200 bytes of a deflated document still hold its root.
+    const dataStart = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28);
+    expect(elmoAdapter.sniff!(bytes.subarray(0, dataStart + 200), 'export.zip')).toBe(0.9);
+
+    const sample = readFileSync(SAMPLE);
+    const foldered = await zipOf([
+      { name: 'betyg/', bytes: Buffer.alloc(0) },
+      { name: 'betyg/LÄSMIG.txt', bytes: Buffer.from('Betyg från Ängby skola\n') },
+      { name: 'betyg/a.xml', bytes: sample, compress: false },
+    ]);
+    expect(elmoAdapter.sniff!(foldered, 'betyg.zip')).toBe(0.9);
+    const bare = await zipOf([{ name: 'a.xml', bytes: Buffer.from('<elmo><learner/></elmo>') }]);
+    expect(elmoAdapter.sniff!(bare, 'a.zip')).toBe(0.55);
+  });
+
+  it('falls back on names for a zip whose first document it cannot see, and never throws', async () => {
+    const other = await zipOf([
+      { name: 'users.xml', bytes: Buffer.from('<?xml version="1.0"?><ImportXml/>') },
+    ]);
+    expect(elmoAdapter.sniff!(other, 'export.zip')).toBe(0);
+    expect(elmoAdapter.sniff!(other, 'elmo-export.zip')).toBe(0.4);
+    const csv = await zipOf([{ name: 'users.csv', bytes: Buffer.from('sourcedId,givenName\n1,Åsa\n') }]);
+    expect(elmoAdapter.sniff!(csv, 'oneroster.zip')).toBe(0);
+    // 5 MB of spaces before the root deflate to a few KB that inflate past the bound.
+    const bomb = await zipOf([
+      { name: 'a.xml', bytes: Buffer.concat([Buffer.alloc(5 << 20, 0x20), readFileSync(SAMPLE)]) },
+    ]);
+    expect(elmoAdapter.sniff!(bomb.subarray(0, 65536), 'a.zip')).toBe(0);
+    const garbled = Buffer.from(bomb.subarray(0, 4096));
+    garbled.fill(0xff, 60);
+    expect(elmoAdapter.sniff!(garbled, 'a.zip')).toBe(0);
+    for (const cut of [4, 10, 29, 30, 40])
+      expect(elmoAdapter.sniff!(readFileSync(join(FIXTURES, 'ok', 'two-pupils.zip')).subarray(0, cut))).toBe(
+        0,
+      );
   });
 });
+
+/** A zip of the given entries, deflated unless said otherwise, each size known in its local header. */
+async function zipOf(entries: { name: string; bytes: Buffer; compress?: boolean }[]): Promise<Buffer> {
+  const zip = new ZipFile();
+  for (const { name, bytes, compress } of entries) {
+    if (name.endsWith('/')) zip.addEmptyDirectory(name, { mtime: new Date(1980, 0, 1) });
+    else zip.addBuffer(bytes, name, { mtime: new Date(1980, 0, 1), compress: compress ?? true });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream as Readable) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -22,7 +22,14 @@ import {
   XmlDocumentError,
   type XmlProblem,
 } from './elmo-xml';
-import { EMPTY_ZIP_SIGNATURE, readZipEntries, writeZip, ZIP_SIGNATURE, ZipReadError } from './elmo-zip';
+import {
+  EMPTY_ZIP_SIGNATURE,
+  firstXmlEntryHead,
+  readZipEntries,
+  writeZip,
+  ZIP_SIGNATURE,
+  ZipReadError,
+} from './elmo-zip';
 
 const NAME = 'elmo';
 const VERSION = '1.0.0';
@@ -46,16 +53,25 @@ export const elmoAdapter: VendorAdapter = {
 
 export function sniffElmo(head: Buffer, fileName?: string): number {
   if (head.subarray(0, 4).equals(ZIP_SIGNATURE)) {
-    // The first local header names the first entry; its content is compressed.
+    // A zip is judged by its first document, whatever the zip and its entries are called; a bare
+    // document outscores it, since a zip may hold other things after that document.
+    const document = firstXmlEntryHead(head);
+    const root = document ? elmoRoot(document) : undefined;
+    if (root) return root === 'namespaced' ? 0.9 : 0.55;
     const names = head.toString('latin1');
     return /\.xml/i.test(names) && /elmo|emrex/i.test(`${fileName ?? ''} ${names}`) ? 0.4 : 0;
   }
+  const root = elmoRoot(head);
+  if (root) return root === 'namespaced' ? 0.95 : 0.6;
+  return /\.xml$/i.test(fileName ?? '') && /elmo|emrex/i.test(fileName ?? '') ? 0.3 : 0;
+}
+
+/** Whether the text begins an <elmo> document, and whether in the ELMO namespace. */
+function elmoRoot(head: Buffer): 'namespaced' | 'bare' | undefined {
   const text =
     head[0] === 0xff && head[1] === 0xfe ? head.subarray(2).toString('utf16le') : head.toString('utf8');
-  const root = /<(?:[A-Za-z_][\w.-]*:)?elmo[\s>/]/.test(text);
-  if (root && text.includes(ELMO_NAMESPACE)) return 0.95;
-  if (root) return 0.6;
-  return /\.xml$/i.test(fileName ?? '') && /elmo|emrex/i.test(fileName ?? '') ? 0.3 : 0;
+  if (!/<(?:[A-Za-z_][\w.-]*:)?elmo[\s>/]/.test(text)) return undefined;
+  return text.includes(ELMO_NAMESPACE) ? 'namespaced' : 'bare';
 }
 
 async function* importElmo(input: AdapterInput, ctx: ImportContext): AsyncIterable<ImportItem> {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Sql, sql } from '../../database/sql';
 import { TenantDb, TenantTx } from '../../database/tenant-db';
 
@@ -63,7 +65,10 @@ const CHUNK = 1024 * 1024;
 /** SQL of import jobs: the job row, its file, its staging area and the final, atomic apply. */
 @Injectable()
 export class ImportJobsRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async insertJob(
     kommunCode: string,
@@ -132,6 +137,19 @@ export class ImportJobsRepository {
       sql`SELECT ${JOB_COLUMNS} FROM import_jobs WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
     );
     return rows[0];
+  }
+
+  /**
+   * Jobs of every kommun that are queued or running but have not moved for `seconds`. A system
+   * task across tenants: it runs on the service's own connection (not as the tenant role) and reads
+   * only ids.
+   */
+  stalledJobs(seconds: number): Promise<Array<{ id: string; kommunCode: string }>> {
+    return this.dataSource.query(
+      `SELECT id, kommun_code AS "kommunCode" FROM import_jobs
+        WHERE state IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1)`,
+      [seconds],
+    );
   }
 
   listJobs(kommunCode: string, limit: number): Promise<ImportJobRow[]> {

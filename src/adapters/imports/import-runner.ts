@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
 import { createWriteStream, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +30,14 @@ const STAGE_BATCH = 200;
  * header or the wrong encoding must never wipe a kommun).
  */
 @Injectable()
-export class ImportRunner implements OnModuleInit {
+export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('ImportRunner');
 
   constructor(
     private readonly repository: ImportJobsRepository,
     private readonly db: TenantDb,
     private readonly queue: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -44,6 +47,22 @@ export class ImportRunner implements OnModuleInit {
       {
         heartbeatSeconds: 10,
       },
+    );
+  }
+
+  /**
+   * After a crash, pg-boss hands an abandoned job out again only once its heartbeat has expired
+   * and its monitor has run; a starting instance queues the stalled jobs at once (without holding
+   * up the start). The job id is the queue's singleton key, and `conclude` locks the job row, so a
+   * job queued twice still comes to one outcome.
+   */
+  onApplicationBootstrap(): void {
+    void this.repository.stalledJobs(this.config.JOB_STALL_SECONDS).then(
+      async (jobs) => {
+        for (const job of jobs)
+          await this.queue.send(IMPORT_QUEUE, { jobId: job.id, kommunCode: job.kommunCode }, job.id);
+      },
+      (err: unknown) => this.logger.error({ err: loggableError(err) }, 'could not look for stalled imports'),
     );
   }
 
@@ -118,6 +137,11 @@ export class ImportRunner implements OnModuleInit {
 
   private async conclude(job: ImportJobRow): Promise<void> {
     await this.db.transaction(job.kommunCode, async (tx) => {
+      const [current] = await tx.query<{ state: string }>(
+        `SELECT state FROM import_jobs WHERE id = $1 FOR UPDATE`,
+        [job.id],
+      );
+      if (current?.state !== 'running') return; // another attempt concluded it meanwhile
       const plan = await this.repository.plan(tx, job);
       const counts = {
         created: plan.created,

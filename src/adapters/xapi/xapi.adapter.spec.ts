@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { canonicalJson } from '../../records/record-content';
 import type { LearnerRecord } from '../../records/learner-record.types';
@@ -23,7 +23,7 @@ function bufferInput(bytes: Buffer | string): AdapterInput {
 }
 
 function fileInput(path: string): AdapterInput {
-  return { open: () => createReadStream(path), path, size: statSync(path).size, fileName: path };
+  return { open: () => createReadStream(path), path, size: statSync(path).size, fileName: basename(path) };
 }
 
 async function importAll(input: AdapterInput, options: Record<string, unknown> = {}): Promise<ImportItem[]> {
@@ -277,8 +277,24 @@ describe('xapi import', () => {
       code: 'XAPI.NOT_STATEMENTS',
       errors: [{ pointer: '/statements' }],
     });
-    await expect(importAll(bufferInput('[{"actor": '))).rejects.toMatchObject({ code: 'XAPI.INVALID_JSON' });
-    await expect(importAll(bufferInput(''))).rejects.toMatchObject({ code: 'XAPI.EMPTY' });
+    await expect(importAll(bufferInput('[{"actor": '))).rejects.toMatchObject({
+      code: 'XAPI.INVALID_JSON',
+      errors: [{ file: 'statements.json', line: 1, column: 12 }],
+    });
+    await expect(importAll(bufferInput('\ufeff[\r\n  {"actor": {}},\r\n  {"verb": '))).rejects.toMatchObject({
+      code: 'XAPI.INVALID_JSON',
+      errors: [{ file: 'statements.json', line: 3 }],
+    });
+    await expect(importAll(bufferInput(''))).rejects.toMatchObject({
+      code: 'XAPI.EMPTY',
+      errors: [{ file: 'statements.json', line: 1, column: 1 }],
+    });
+    await expect(
+      importAll(bufferInput(Buffer.from('[{"actor": {"name": "\xc5sa"}}]', 'latin1'))),
+    ).rejects.toMatchObject({
+      code: 'XAPI.INVALID_UTF8',
+      errors: [{ file: 'statements.json', line: 1, column: 22 }],
+    });
     await expect(importAll(bufferInput(`[${'['.repeat(100)}${']'.repeat(100)}]`))).rejects.toMatchObject({
       code: expect.stringMatching(/^XAPI\./),
     });

@@ -203,11 +203,12 @@ async function* importXapi(input: AdapterInput, ctx: ImportContext): AsyncIterab
 }
 
 async function readJson(input: AdapterInput): Promise<unknown> {
+  const inFile = input.fileName ? { file: input.fileName } : {};
   if (input.size > MAX_INPUT_BYTES) {
     throw new AdapterInputError(
       'XAPI.TOO_LARGE',
       `An xAPI file may be at most ${MAX_INPUT_BYTES} bytes; split it into pages.`,
-      [{ detail: `the file has ${input.size} bytes` }],
+      [{ ...inFile, detail: `the file has ${input.size} bytes` }],
     );
   }
   const chunks: Buffer[] = [];
@@ -218,10 +219,11 @@ async function readJson(input: AdapterInput): Promise<unknown> {
     return parseStrictJson(bytes);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
+    // The parser's place (line/column, or a pointer) is kept; the file name says which upload.
     throw new AdapterInputError(
       error.code.replace(/^BODY\./, 'XAPI.'),
       error.detail,
-      error.errors ?? [{ detail: error.detail }],
+      (error.errors ?? [{ detail: error.detail }]).map((e) => ({ ...inFile, ...e })),
     );
   }
 }

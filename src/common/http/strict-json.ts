@@ -30,10 +30,14 @@ export function parseStrictJson(body: Buffer | string): unknown {
     try {
       text = fatalUtf8.decode(body);
     } catch {
-      throw malformed('BODY.INVALID_UTF8', 'The body is not valid UTF-8.');
+      const detail = 'The body is not valid UTF-8.';
+      throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_UTF8', detail, [{ ...placeOfBadByte(body), detail }]);
     }
   }
-  if (text.trim() === '') throw malformed('BODY.EMPTY', 'The body is empty; a JSON document was expected.');
+  if (text.trim() === '') {
+    const detail = 'The body is empty; a JSON document was expected.';
+    throw new DomainError(PROBLEMS.malformedRequest, 'BODY.EMPTY', detail, [{ line: 1, column: 1, detail }]);
+  }
   // NFC on the whole text in one native call: outside strings JSON is ASCII, which NFC leaves alone
   // and never composes with. Only \u escapes can still spell a decomposed character after parsing.
   const hasEscapes = text.includes('\\u');
@@ -41,7 +45,8 @@ export function parseStrictJson(body: Buffer | string): unknown {
   try {
     value = JSON.parse(text.normalize('NFC'));
   } catch (e) {
-    throw malformed('BODY.INVALID_JSON', `The body is not valid JSON: ${(e as Error).message}`);
+    const detail = `The body is not valid JSON: ${(e as Error).message}`;
+    throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_JSON', detail, [{ ...placeOf(text, e as Error), detail }]);
   }
   // The full walk costs more than the parse; a scan of the text tells when it is needed.
   if (hasEscapes || needsWalk(text)) {
@@ -49,6 +54,18 @@ export function parseStrictJson(body: Buffer | string): unknown {
     if (hasEscapes) value = normaliseStrings(value);
   }
   return value;
+}
+
+/**
+ * Line and column (1-based) of a JSON.parse error, from the position V8 reports; the end of the
+ * text when it reports none (unexpected end of input).
+ */
+function placeOf(text: string, err: Error): { line: number; column: number } {
+  const match = /position (\d+)/.exec(err.message);
+  const position = match ? Math.min(Number(match[1]), text.length) : text.length;
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return { line, column: position - before.lastIndexOf('\n') };
 }
 
 /** Strings to NFC, keys included (used where escapes could have hidden a decomposed character). */
@@ -61,6 +78,24 @@ export function normaliseStrings<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/** Line, column and byte offset of the first byte sequence that is not UTF-8. */
+function placeOfBadByte(body: Buffer): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < body.length; ) {
+    const b = body[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    const valid = len > 0 && i + len <= body.length && body.subarray(i + 1, i + len).every((c) => (c & 0xc0) === 0x80);
+    if (!valid) return { line, column: i - lineStart + 1 };
+    if (b === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+    i += len;
+  }
+  return { line, column: 1 };
 }
 
 const QUOTE = 34;

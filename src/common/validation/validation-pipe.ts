@@ -36,6 +36,8 @@ export class ProblemValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A streamed body (uploads, NDJSON) is bytes for its handler, not an object to validate.
+    if (value && typeof (value as { pipe?: unknown }).pipe === 'function') return value;
     try {
       return await super.transform(value, metadata);
     } catch (err) {

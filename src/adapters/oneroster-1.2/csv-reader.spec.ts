@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { readCsv } from './csv-reader';
+
+async function read(bytes: Buffer | string, max = 1000) {
+  const out = [];
+  for await (const record of readCsv(Readable.from([Buffer.from(bytes)]), 'x.csv', max)) out.push(record);
+  return out;
+}
+
+async function refusal(bytes: Buffer | string, max = 1000) {
+  try {
+    await read(bytes, max);
+  } catch (error) {
+    return error as { code: string; errors: unknown[] };
+  }
+  throw new Error('not refused');
+}
+
+describe('readCsv', () => {
+  it('skips a BOM and blank lines, reads CRLF, quoted commas, quotes and line breaks, and counts physical lines', async () => {
+    expect(await read('\uFEFFa,b\r\n1,"x\ny"\r\n\r\n2,3\r\n4,"q""uote, comma"\r\n')).toEqual([
+      { cells: ['a', 'b'], line: 1 },
+      { cells: ['1', 'x\ny'], line: 2 },
+      { cells: ['2', '3'], line: 5 },
+      { cells: ['4', 'q"uote, comma'], line: 6 },
+    ]);
+  });
+
+  it('refuses bytes that are not UTF-8 at their line and field', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('a,b\n1,2\n3,G'),
+      Buffer.from([0xf6]),
+      Buffer.from('teborg\n'),
+    ]);
+    expect(await refusal(latin1)).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.ENCODING',
+        errors: [expect.objectContaining({ file: 'x.csv', line: 3, column: 2 })],
+      }),
+    );
+  });
+
+  it('reads UTF-8 split across chunks', async () => {
+    const bytes = Buffer.from('a\nÅsa\n');
+    const chunks = [bytes.subarray(0, 3), bytes.subarray(3)];
+    const out = [];
+    for await (const record of readCsv(Readable.from(chunks), 'x.csv', 100)) out.push(record.cells[0]);
+    expect(out).toEqual(['a', 'Åsa']);
+  });
+
+  it('refuses a field over the limit, a row of the wrong width and an unclosed quote', async () => {
+    expect(await refusal(`a,b\n1,${'x'.repeat(5000)}\n`)).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.FIELD_TOO_LARGE',
+        errors: [expect.objectContaining({ line: 2, column: 2 })],
+      }),
+    );
+    expect(await refusal('a,b\n1,2,3\n')).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.CSV_SYNTAX',
+        errors: [expect.objectContaining({ line: 2 })],
+      }),
+    );
+    expect(await refusal('a,b\n1,"2\n3,4\n')).toEqual(
+      expect.objectContaining({ code: 'ONEROSTER.CSV_SYNTAX' }),
+    );
+  });
+});
