@@ -89,12 +89,12 @@ async function viaHttp(
   };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const { Readable } = await import('node:stream');
-  const res = await fetch(`${base}?${query}`, {
+  const res = await fetch(`${base}?${query.toString()}`, {
     method: 'POST',
     headers,
-    body: Readable.toWeb(createReadStream(file)) as unknown as RequestInit['body'],
+    body: Readable.toWeb(createReadStream(file)),
     duplex: 'half',
-  } as RequestInit);
+  });
   let job = (await res.json()) as ImportJobResource & { detail?: string };
   if (!res.ok) throw new Error(job.detail ?? `the server answered ${res.status}`);
   while (job.state === 'queued' || job.state === 'running') {
@@ -127,18 +127,21 @@ function report(job: ImportJobResource): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
   if (job.problem) {
-    const p = job.problem as { detail?: string; errors?: Array<Record<string, unknown>> };
+    const p = job.problem as {
+      detail?: string;
+      errors?: Array<{ file?: string; line?: number; column?: number; pointer?: string; detail?: string }>;
+    };
     process.stderr.write(`\n${p.detail ?? 'The import did not succeed.'}\n`);
     for (const e of (p.errors ?? []).slice(0, 50)) {
       const where = [
         e.file,
-        e.line && `line ${String(e.line)}`,
-        e.column && `column ${String(e.column)}`,
+        e.line !== undefined && `line ${e.line}`,
+        e.column !== undefined && `column ${e.column}`,
         e.pointer,
       ]
         .filter(Boolean)
         .join(' ');
-      process.stderr.write(`  ${where}: ${String(e.detail)}\n`);
+      process.stderr.write(`  ${where}: ${e.detail ?? ''}\n`);
     }
   }
 }

@@ -129,25 +129,40 @@ describe('the service process', () => {
     const kommunCode = String(5000 + Math.floor(Math.random() * 5000));
     const records = generatePupils({ kommunCode: '1980', count: 1200, seed: 11 });
     const chunks: Buffer[] = [];
-    const ctx = { kommunCode, platformId: 'resume-test', options: {}, now: new Date('2026-09-01T00:00:00Z'), loss: () => undefined };
-    for await (const piece of ss12000Adapter.export!((async function* () { yield* records; })(), ctx)) {
+    const ctx = {
+      kommunCode,
+      platformId: 'resume-test',
+      options: {},
+      now: new Date('2026-09-01T00:00:00Z'),
+      loss: () => undefined,
+    };
+    const asAsync = async function* () {
+      await Promise.resolve();
+      yield* records;
+    };
+    for await (const piece of ss12000Adapter.export!(asAsync(), ctx)) {
       chunks.push(typeof piece === 'string' ? Buffer.from(piece) : piece);
     }
     const env = { ...dbEnv(), JOB_STALL_SECONDS: '1' };
     const first = await start(env);
-    await json(`${first.url}/v1/kommuner`, { method: 'POST', body: JSON.stringify({ code: kommunCode, name: 'Avbrottskommun' }) });
+    await json(`${first.url}/v1/kommuner`, {
+      method: 'POST',
+      body: JSON.stringify({ code: kommunCode, name: 'Avbrottskommun' }),
+    });
     const started = await fetch(`${first.url}/v1/kommuner/${kommunCode}/imports?format=ss12000`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: Buffer.concat(chunks),
     });
     const job = (await started.json()) as { id: string };
-    if (started.status !== 202) throw new Error(`import not accepted: ${started.status} ${JSON.stringify(job)}`);
+    if (started.status !== 202)
+      throw new Error(`import not accepted: ${started.status} ${JSON.stringify(job)}`);
     const jobUrl = `${first.url}/v1/kommuner/${kommunCode}/imports/${job.id}`;
     for (let i = 0; i < 600; i++) {
       const state = (await json(jobUrl)).body;
       if (state.state === 'running' && state.progress.processed > 0) break;
-      if (state.state !== 'queued' && state.state !== 'running') throw new Error(`finished before it could be killed: ${state.state}`);
+      if (state.state !== 'queued' && state.state !== 'running')
+        throw new Error(`finished before it could be killed: ${state.state}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     first.child.kill('SIGKILL');
@@ -165,8 +180,12 @@ describe('the service process', () => {
     expect(done.attempts).toBeGreaterThanOrEqual(2);
     let count = 0;
     const ids = new Set<string>();
-    for (let cursor: string | null = ''; cursor !== null; ) {
-      const page: any = (await json(`${second.url}/v1/kommuner/${kommunCode}/records?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).body;
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const page: any = (
+        await json(
+          `${second.url}/v1/kommuner/${kommunCode}/records?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        )
+      ).body;
       for (const r of page.data) {
         ids.add(r.record.source.id);
         count++;

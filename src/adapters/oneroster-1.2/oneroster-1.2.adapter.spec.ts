@@ -485,7 +485,7 @@ describe('oneroster-1.2 adapter', () => {
         source: { platform: 'lms', id: r.source.id },
       }));
 
-    it('writes the same bytes for the same records, in whatever order they come', async () => {
+    it('writes the same bytes for the same records (and, where no two describe a group differently, in any order)', async () => {
       const pupils = generated(12);
       const first = await exportRecords(pupils);
       const again = await exportRecords(pupils);

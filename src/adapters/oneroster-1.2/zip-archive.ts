@@ -32,7 +32,14 @@ export class ZipArchive {
             );
             return;
           }
-          if (!entry.fileName.endsWith('/')) entries.set(baseName(entry.fileName), entry);
+          const key = baseName(entry.fileName);
+          if (!entry.fileName.endsWith('/') && entries.has(key)) {
+            reject(
+              inputError(OR_ERRORS.badZip, `the zip holds ${key} twice (${entry.fileName})`, { file: name }),
+            );
+            return;
+          }
+          if (!entry.fileName.endsWith('/')) entries.set(key, entry);
           zip.readEntry();
         });
         zip.once('end', () => resolve());
