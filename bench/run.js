@@ -23,9 +23,12 @@ function run(script, args = []) {
 (async () => {
   const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const sections = [`# Benchmark run ${new Date().toISOString()}`, '', `Machine: ${machine}`, ''];
-  if (await serverAnswers()) sections.push(run('records.bench.js'));
-  else sections.push('_No PostgreSQL server answered: server figures skipped._');
-  sections.push('', run('records.bench.js', ['--embedded']));
+  const server = await serverAnswers();
+  for (const script of ['records.bench.js', 'imports.bench.js']) {
+    if (server) sections.push(run(script), '');
+    else sections.push(`_No PostgreSQL server answered: ${script} server figures skipped._`, '');
+    sections.push(run(script, ['--embedded']), '');
+  }
   const text = sections.join('\n');
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.md`), text);

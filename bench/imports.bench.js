@@ -1,0 +1,158 @@
+// Adapters benchmark (issue 3): a 25,000-pupil OneRoster 1.2 bundle with grades (about Västerås),
+// imported through the service's import job end to end; the same as a dry run; exports of the
+// kommun to OneRoster and SS 12000; and a raw COPY of the resulting rows as the ceiling, in one run.
+//   node bench/imports.bench.js             PostgreSQL server (BENCH_DATABASE_URL, default local)
+//   node bench/imports.bench.js --embedded  the embedded PGlite
+const { mkdtempSync, rmSync, writeFileSync, readFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { Readable } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
+const { Client } = require('pg');
+const { from: copyFrom } = require('pg-copy-streams');
+const { generatePupils, generateSchoolUnits } = require('../dist/src/seed/pupil-generator');
+const { oneRosterAdapter } = require('../dist/src/adapters/oneroster-1.2/oneroster-1.2.adapter');
+const { startService, stopService, peakRssMb, resetPeak } = require('./lib/service');
+const { fmt, pct } = require('./lib/stats');
+
+const embedded = process.argv.includes('--embedded');
+const N = Number(process.env.BENCH_PUPILS ?? (embedded ? 5000 : 25000));
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KOMMUN = '1980';
+
+async function freshServerDatabase() {
+  const admin = new Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS portabel_bench_imports WITH (FORCE)');
+  await admin.query('CREATE DATABASE portabel_bench_imports');
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = '/portabel_bench_imports';
+  return url.toString();
+}
+
+async function bundle(dir) {
+  const units = generateSchoolUnits({ kommunCode: KOMMUN, seed: 2026, count: 40 });
+  const records = generatePupils({ kommunCode: KOMMUN, count: N, seed: 2026, schoolUnits: units });
+  const chunks = [];
+  const ctx = { kommunCode: KOMMUN, platformId: 'bench', options: {}, now: new Date('2026-09-01T00:00:00Z'), loss: () => undefined };
+  for await (const piece of oneRosterAdapter.export((async function* () { yield* records; })(), ctx)) chunks.push(Buffer.from(piece));
+  const path = join(dir, 'oneroster.zip');
+  writeFileSync(path, Buffer.concat(chunks));
+  return path;
+}
+
+const timed = async (fn) => {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
+};
+
+async function waitFor(url, seconds = 900) {
+  for (let i = 0; i < seconds * 5; i++) {
+    const job = await (await fetch(url)).json();
+    if (!['queued', 'running'].includes(job.state)) return job;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not finish`);
+}
+
+async function importOnce(service, path, query) {
+  const res = await fetch(`${service.url}/v1/kommuner/${KOMMUN}/imports?format=oneroster-1.2&${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/zip' },
+    body: readFileSync(path),
+  });
+  const job = await res.json();
+  if (res.status !== 202) throw new Error(`import refused: ${JSON.stringify(job)}`);
+  return waitFor(`${service.url}/v1/kommuner/${KOMMUN}/imports/${job.id}`);
+}
+
+async function exportOnce(service, format) {
+  const res = await fetch(`${service.url}/v1/kommuner/${KOMMUN}/exports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ format }),
+  });
+  const job = await res.json();
+  const done = await waitFor(`${service.url}/v1/kommuner/${KOMMUN}/exports/${job.id}`);
+  if (done.state !== 'succeeded') throw new Error(`export failed: ${JSON.stringify(done.problem)}`);
+  const file = await fetch(`${service.url}${done.file.href}`);
+  await file.arrayBuffer();
+  return done;
+}
+
+/** The ceiling: COPY of the rows the import produced into a table of the same design. */
+async function rawCopy(databaseUrl) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query(`SELECT source_platform, source_id, content_hash, record::text AS record FROM learner_records`);
+  await client.query('CREATE TABLE bench_copy (LIKE learner_records INCLUDING ALL)');
+  const csv = (s) => `"${s.replace(/"/g, '""')}"`;
+  const t0 = process.hrtime.bigint();
+  await pipeline(
+    Readable.from((function* () {
+      for (const r of rows) yield `9999,${csv(r.source_platform)},${csv(r.source_id)},${r.content_hash},${csv(r.record)}\n`;
+    })()),
+    client.query(copyFrom('COPY bench_copy (kommun_code, source_platform, source_id, content_hash, record) FROM STDIN (FORMAT csv)')),
+  );
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await client.end();
+  return { rate: rows.length / seconds, seconds };
+}
+
+async function main() {
+  const label = embedded ? 'embedded PGlite' : 'PostgreSQL server';
+  console.error(`# imports benchmark, ${label}, ${N} pupils`);
+  const dir = mkdtempSync(join(tmpdir(), 'portabel-bench-imports-'));
+  const r = { label, pupils: N };
+  try {
+    console.error('generating the OneRoster bundle…');
+    const path = await bundle(dir);
+    r.bundleMb = readFileSync(path).length / 2 ** 20;
+    const databaseUrl = embedded ? undefined : await freshServerDatabase();
+    const service = await startService(embedded ? { DATA_DIR: join(dir, 'data') } : { DATABASE_URL: databaseUrl, DB_POOL_SIZE: '20' });
+    try {
+      await fetch(`${service.url}/v1/kommuner`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: KOMMUN, name: 'Västerås' }) });
+      console.error('dry run…');
+      r.dry = await timed(() => importOnce(service, path, 'dryRun=true'));
+      resetPeak(service.child.pid);
+      console.error('import…');
+      r.imp = await timed(() => importOnce(service, path, ''));
+      r.importPeakMb = peakRssMb(service.child.pid);
+      if (r.imp.value.counts.created !== N) throw new Error(`import created ${JSON.stringify(r.imp.value.counts)}`);
+      console.error('exports…');
+      resetPeak(service.child.pid);
+      r.exOneRoster = await timed(() => exportOnce(service, 'oneroster-1.2'));
+      r.exSs12000 = await timed(() => exportOnce(service, 'ss12000'));
+      r.exportPeakMb = peakRssMb(service.child.pid);
+    } finally {
+      await stopService(service);
+    }
+    if (!embedded) {
+      console.error('raw COPY of the resulting rows…');
+      r.copy = await rawCopy(databaseUrl);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rate = N / r.imp.seconds;
+  const lines = [
+    `### Imports: ${r.label}, a ${fmt(r.pupils)}-pupil OneRoster 1.2 bundle with grades (${fmt(r.bundleMb, 1)} MB zip)`,
+    '',
+    '| measure | result | against the baseline | target |',
+    '| --- | --- | --- | --- |',
+    r.copy ? `| raw COPY of the resulting rows (ceiling) | ${fmt(r.copy.rate)} rows/s | 100% | |` : '',
+    `| import, upload to succeeded | ${fmt(r.imp.seconds, 1)} s (${fmt(rate)} pupils/s) | ${r.copy ? pct(rate, r.copy.rate) + ' of COPY' : 'n/a'} | < 30 s, ≥ 50% of COPY |`,
+    `| the same import as a dry run | ${fmt(r.dry.seconds, 1)} s | | |`,
+    `| export to OneRoster 1.2 (job + download) | ${fmt(r.exOneRoster.seconds, 1)} s | | < 20 s |`,
+    `| export to SS 12000 (job + download) | ${fmt(r.exSs12000.seconds, 1)} s | | < 20 s |`,
+    `| peak RSS of the service | import ${fmt(r.importPeakMb)} MB, exports ${fmt(r.exportPeakMb)} MB | | < 512 MB |`,
+  ].filter(Boolean);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
