@@ -88,6 +88,8 @@ export class CreatePlatformsAndImports1767398400000 implements MigrationInterfac
         CONSTRAINT fk_import_staging_job FOREIGN KEY (job_id) REFERENCES import_jobs (id) ON DELETE CASCADE,
         CONSTRAINT ck_import_staging_kind CHECK (kind IN ('record', 'deletion', 'rejected'))
       )`);
+    // Finding a job's pupils by source (the plan, deletions) without scanning all its rows per pupil.
+    await q.query(`CREATE INDEX ix_import_staging_job_source ON import_staging (job_id, source_id)`);
 
     await q.query(`
       CREATE TABLE export_jobs (

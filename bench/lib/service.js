@@ -5,6 +5,7 @@ const net = require('node:net');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
+const MASTER_KEY = require('node:crypto').randomBytes(32).toString('base64');
 // Exactly as `npm start` runs it (node flags included).
 const START_ARGS = require('../../package.json').scripts.start.split(' ').slice(1);
 
@@ -30,6 +31,8 @@ async function startService(env) {
       PORT: String(port),
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
+      // Production refuses to start on a server without a master key for the kommuner's keys.
+      MASTER_KEY: process.env.MASTER_KEY ?? MASTER_KEY,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -256,8 +256,11 @@ export class ImportJobsRepository {
   ): Promise<{ created: number; updated: number; deleted: number }> {
     const [upserts] = await tx.query<{ created: number; updated: number }>(
       `WITH s AS (
-         SELECT DISTINCT ON (source_id) source_id, content_hash, record FROM import_staging
-          WHERE job_id = $1 AND kind = 'record' ORDER BY source_id, seq DESC
+         -- The last staged item per pupil wins, found by key: the wide records are never sorted.
+         SELECT st.source_id, st.content_hash, st.record FROM import_staging st
+           JOIN (SELECT max(seq) AS seq FROM import_staging WHERE job_id = $1 AND kind = 'record' GROUP BY source_id) latest
+             ON latest.seq = st.seq
+          WHERE st.job_id = $1
        ), upserted AS (
          INSERT INTO learner_records AS lr (kommun_code, source_platform, source_id, content_hash, record)
          SELECT $2, $3, source_id, content_hash, record FROM s
@@ -275,8 +278,8 @@ export class ImportJobsRepository {
     );
     const gone =
       job.mode === 'snapshot'
-        ? `NOT EXISTS (SELECT 1 FROM import_staging st WHERE st.job_id = $1 AND st.source_id = lr.source_id)`
-        : `EXISTS (SELECT 1 FROM import_staging st WHERE st.job_id = $1 AND st.kind = 'deletion' AND st.source_id = lr.source_id)`;
+        ? `lr.source_id NOT IN (SELECT source_id FROM import_staging WHERE job_id = $1 AND source_id IS NOT NULL)`
+        : `lr.source_id IN (SELECT source_id FROM import_staging WHERE job_id = $1 AND kind = 'deletion')`;
     const [deletions] = await tx.query<{ deleted: number }>(
       `WITH d AS (
          UPDATE learner_records lr SET deleted_at = now(), version = version + 1, updated_at = now()
