@@ -15,7 +15,7 @@ import type { ImportContext, ImportItem } from '../vendor-adapter.port';
 import { ss12000Adapter } from './ss12000.adapter';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const SAMPLES = '/work/shared/samples/ss12000';
+const SAMPLES = join(__dirname, '../../../../shared/samples/ss12000');
 const NOW = new Date('2026-01-15T10:00:00Z');
 const ctx: ImportContext = { platformId: 'vklass-vasteras', options: {}, kommunCode: '1980', now: NOW };
 
