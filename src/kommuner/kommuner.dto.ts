@@ -8,38 +8,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-
-/** SS 12000 school types (skolformer). */
-export const SCHOOL_TYPES = [
-  'FS',
-  'FKLASS',
-  'FTH',
-  'OPPFTH',
-  'GR',
-  'GRS',
-  'TR',
-  'SP',
-  'SAM',
-  'GY',
-  'GYS',
-  'VUX',
-  'VUXGR',
-  'VUXGY',
-  'VUXSARGR',
-  'VUXSARGY',
-  'SFI',
-  'SARVUX',
-  'SARVUXGR',
-  'SARVUXGY',
-  'KU',
-  'YH',
-  'FHS',
-  'STF',
-  'KKU',
-  'HS',
-  'ABU',
-  'AU',
-] as const;
+import { SCHOOL_TYPES } from '../records/school-types';
 
 export class CreateKommunDto {
   @Matches(/^[0-9]{4}$/, { message: 'code must be a four-digit kommun code (e.g. 1980)' })

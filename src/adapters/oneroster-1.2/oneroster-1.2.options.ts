@@ -1,37 +1,7 @@
 // A platform's dialect of OneRoster, as configuration: the options of its registration.
 import type { GradeScale, SchoolType } from '../../records/learner-record.types';
+import { SCHOOL_TYPES } from '../../records/school-types';
 import { GRADE_SCALES, type SchoolPlacement } from './oneroster-1.2.code-lists';
-
-const SCHOOL_TYPES: SchoolType[] = [
-  'FS',
-  'FKLASS',
-  'FTH',
-  'OPPFTH',
-  'GR',
-  'GRS',
-  'TR',
-  'SP',
-  'SAM',
-  'GY',
-  'GYS',
-  'VUX',
-  'VUXGR',
-  'VUXGY',
-  'VUXSARGR',
-  'VUXSARGY',
-  'SFI',
-  'SARVUX',
-  'SARVUXGR',
-  'SARVUXGY',
-  'KU',
-  'YH',
-  'FHS',
-  'STF',
-  'KKU',
-  'HS',
-  'ABU',
-  'AU',
-];
 
 const stringMap = (description: string) => ({
   type: 'object',

@@ -1,6 +1,7 @@
 // OneRoster entities of one pupil -> the canonical learner record. Pure: no I/O, no clock (ctx.now is
 // the reference date), no state between pupils.
 import Ajv2020 from 'ajv/dist/2020';
+import { SCHOOL_TYPES } from '../../records/school-types';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '../../common/problem/domain-error';
 import { civicNoProblem, normaliseCivicNo } from '../../records/civic-number';
@@ -151,36 +152,7 @@ const COURSE = /^[A-Za-zÅÄÖåäö0-9]{2,20}$/;
 const CURRICULUM = /^[A-ZÅÄÖ0-9]{2,12}$/;
 const PROGRAMME = /^[A-ZÅÄÖ0-9]{1,20}$/;
 const EDUCATION = /^[A-Za-zÅÄÖåäö0-9]{1,30}$/;
-const SCHOOL_TYPES = new Set<string>([
-  'FS',
-  'FKLASS',
-  'FTH',
-  'OPPFTH',
-  'GR',
-  'GRS',
-  'TR',
-  'SP',
-  'SAM',
-  'GY',
-  'GYS',
-  'VUX',
-  'VUXGR',
-  'VUXGY',
-  'VUXSARGR',
-  'VUXSARGY',
-  'SFI',
-  'SARVUX',
-  'SARVUXGR',
-  'SARVUXGY',
-  'KU',
-  'YH',
-  'FHS',
-  'STF',
-  'KKU',
-  'HS',
-  'ABU',
-  'AU',
-]);
+const SCHOOL_TYPE_SET = new Set<string>(SCHOOL_TYPES);
 
 /** Builds one pupil's record, or says why it cannot (with the places in the input). */
 export function buildPupilRecord(input: PupilInput, env: MapEnv): PupilOutcome {
@@ -569,7 +541,7 @@ class PupilBuilder {
   ): { schoolType: SchoolType; schoolYear?: number | null } | undefined {
     const { opts } = this.env;
     const year = parseSchoolYear(role.schoolYear);
-    if (role.schoolType && SCHOOL_TYPES.has(role.schoolType))
+    if (role.schoolType && SCHOOL_TYPE_SET.has(role.schoolType))
       return {
         schoolType: role.schoolType as SchoolType,
         ...(year !== undefined ? { schoolYear: year } : {}),
