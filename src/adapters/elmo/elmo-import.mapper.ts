@@ -20,7 +20,7 @@ import type {
 import type { ImportContext, Location, LossEntry } from '../vendor-adapter.port';
 import { collapseToken, ELMO_NAMESPACE, ID_TYPE, TERM_TITLE } from './elmo-format';
 import { GRADE_SCALES, type ElmoOptions } from './elmo-options';
-import { settleRecord, type PendingItem } from './elmo-record-check';
+import { settleRecord, type PendingItem } from '../shared/record-check';
 import { XmlDocumentError, type XmlElement } from './elmo-xml';
 
 export interface AdapterIdentity {
@@ -211,6 +211,14 @@ class ElmoImport {
 
     const source = this.at(learner);
     const settled = settleRecord({
+      // Line and column into the XML; the detail names the element the value came from.
+      placeError: (error, origin) => ({
+        ...(origin.file ? { file: origin.file } : {}),
+        ...(origin.line !== undefined ? { line: origin.line } : {}),
+        ...(origin.column !== undefined ? { column: origin.column } : {}),
+        pointer: error.pointer,
+        detail: `${origin.field ? `${origin.field}: ` : ''}${error.detail}`,
+      }),
       base: {
         schemaVersion: '1.0',
         source: { platform: this.ctx.platformId, id: sourceId },

@@ -15,7 +15,7 @@ import type {
 import type { ImportContext, ImportItem, Location, LossEntry } from '../vendor-adapter.port';
 import type { ClassroomOptions } from './google-classroom.options';
 import { canonicalJson, type ClassroomSnapshot, type Located, type Place } from './google-classroom.reader';
-import { settleRecord, type PendingItem, type PendingLoss } from './google-classroom.record-check';
+import { settleRecord, type PendingItem, type PendingLoss } from '../shared/record-check';
 import type {
   ClassroomCourse,
   ClassroomCourseWork,
@@ -213,6 +213,12 @@ export class ClassroomMapper {
     for (const [courseId, work] of graded) this.courseGrade(courseId, work, grades, loss);
 
     const settled = settleRecord({
+      // The pointer is into the input (a JSON file); the detail says which field of the record it became.
+      placeError: (error, origin) => ({
+        ...(origin.file ? { file: origin.file } : {}),
+        pointer: origin.pointer ?? '',
+        detail: `${error.pointer} ${error.detail}`,
+      }),
       base: {
         schemaVersion: '1.0',
         source: { platform: this.ctx.platformId, id: userId },
