@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../common/http/uuid';
 import { decodeCursor, encodeCursor } from '../common/http/cursor';
 import { etagMatches } from '../common/http/etag';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
@@ -37,7 +38,6 @@ export interface UpsertResponse {
   replayed: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEQ = /^[0-9]{1,19}$/;
 const apiProvenance = () => ({ adapter: 'api', adapterVersion: '1', importedAt: new Date().toISOString() });
 
@@ -159,7 +159,7 @@ export class RecordsService {
     q: ListRecordsQueryDto,
   ): Promise<{ data: RecordResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
-    const afterId = decodeCursor('records', q.cursor, (p) => UUID.test(p));
+    const afterId = decodeCursor('records', q.cursor, isUuid);
     const rows = await this.repository.list(kommunCode, {
       afterId,
       schoolUnit: q.schoolUnit,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { isUuid } from '../../common/http/uuid';
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../common/problem/domain-error';
@@ -19,7 +20,6 @@ export const EXPORT_QUEUE = 'export';
 const PAGE = 500;
 const CHUNK = 1024 * 1024;
 const MAX_LISTED_LOSSES = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ExportRow {
   id: string;
@@ -281,7 +281,7 @@ export class ExportJobsService implements OnModuleInit {
 
   private async find(kommunCode: string, id: string): Promise<ExportRow> {
     await this.kommuner.assertExists(kommunCode);
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? await this.db.once<ExportRow>(
           kommunCode,
           sql`SELECT ${COLUMNS} FROM export_jobs WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/http/uuid';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -57,8 +58,6 @@ export interface ImportJobResource {
   startedAt: string | null;
   finishedAt: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const toImportResource = (j: ImportJobRow): ImportJobResource => ({
   id: j.id,
@@ -163,7 +162,7 @@ export class ImportJobsService {
 
   private async find(kommunCode: string, id: string): Promise<ImportJobRow> {
     await this.kommuner.assertExists(kommunCode);
-    const job = UUID.test(id) ? await this.repository.findJob(kommunCode, id) : undefined;
+    const job = isUuid(id) ? await this.repository.findJob(kommunCode, id) : undefined;
     if (!job)
       throw new DomainError(
         ADAPTER_PROBLEMS.importNotFound,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/http/uuid';
 import { DomainError } from '../../common/problem/domain-error';
 import { sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
@@ -21,7 +22,6 @@ interface PlatformRow {
 }
 
 const COLUMNS = sql`id, kommun_code AS "kommunCode", name, vendor, product, adapter, options, created_at AS "createdAt", updated_at AS "updatedAt"`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toResource = (r: PlatformRow): PlatformResource => ({
   ...r,
@@ -73,7 +73,7 @@ export class PlatformsService {
 
   async get(kommunCode: string, id: string): Promise<PlatformResource> {
     await this.kommuner.assertExists(kommunCode);
-    if (!UUID.test(id)) throw platformNotFound(id);
+    if (!isUuid(id)) throw platformNotFound(id);
     const [row] = await this.db.once<PlatformRow>(
       kommunCode,
       sql`SELECT ${COLUMNS} FROM platforms WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
