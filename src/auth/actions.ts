@@ -1,0 +1,43 @@
+/**
+ * Every action a route can perform. The policy table (policy.ts) says which role may perform each,
+ * and in which scope; routes name theirs with @Authorize(action).
+ */
+export const ACTIONS = [
+  'kommuner:create',
+  'kommuner:read',
+  'kommuner:update',
+  'schoolUnits:read',
+  'schoolUnits:write',
+  'records:read',
+  'records:write',
+  'records:delete',
+  'changes:read',
+  'adapters:read',
+  'platforms:read',
+  'platforms:write',
+  'imports:read',
+  'imports:write',
+  'exports:read',
+  'exports:write',
+  'keys:read',
+  'keys:manage',
+  'audit:read',
+  'audit:verify',
+  'audit:export',
+  'trust:read',
+  'trust:manage',
+  'transfers:read',
+  'transfers:send',
+  'transfers:receive',
+  'consent:read',
+  'consent:write',
+  'policy:read',
+  'policy:write',
+  'requests:read',
+  'requests:manage',
+  'me:read',
+  'me:consent',
+  'me:requests',
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
