@@ -125,7 +125,14 @@ export class CreatePlatformsAndImports1767398400000 implements MigrationInterfac
         CONSTRAINT fk_export_file_chunks_job FOREIGN KEY (job_id) REFERENCES export_jobs (id) ON DELETE CASCADE
       )`);
 
-    for (const table of ['platforms', 'import_jobs', 'import_file_chunks', 'import_staging', 'export_jobs', 'export_file_chunks']) {
+    for (const table of [
+      'platforms',
+      'import_jobs',
+      'import_file_chunks',
+      'import_staging',
+      'export_jobs',
+      'export_file_chunks',
+    ]) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
       await q.query(`

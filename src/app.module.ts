@@ -4,11 +4,13 @@ import { AppConfig } from './config/env.schema';
 import { DatabaseHandle } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { AdaptersModule } from './adapters/adapters.module';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
 import { KommunerModule } from './kommuner/kommuner.module';
 import { LoggingModule } from './logging/logging.module';
+import { MeModule } from './me/me.module';
 import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 
@@ -21,6 +23,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        AuthModule.forRoot(config),
         HealthModule,
         JobsModule,
         AdaptersModule,
@@ -28,6 +31,7 @@ export class AppModule {
         KeysModule,
         RecordsModule,
         Ss12000ApiModule,
+        MeModule,
       ],
     };
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -94,7 +96,29 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   // Routes marked @RouteConfig({ upload: true }) take any body as a stream (file imports);
   // every other route takes JSON only, read whole up to BODY_LIMIT and parsed strictly.
-  const isUpload = (req: FastifyRequest): boolean => Boolean((req.routeOptions.config as { upload?: boolean }).upload);
+  const isUpload = (req: FastifyRequest): boolean =>
+    Boolean((req.routeOptions.config as { upload?: boolean }).upload);
+  // Form bodies only where a standard demands them (the OAuth token endpoint, RFC 6749 §4.4.2): a form
+  // is what a foreign page can post without asking (no CORS preflight), so no other route reads one.
+  const takesForm = (req: FastifyRequest): boolean =>
+    Boolean((req.routeOptions.config as { form?: boolean }).form);
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', (req, payload, done) => {
+    if (!takesForm(req)) {
+      payload.resume();
+      return done(
+        httpError(
+          415,
+          'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+          'Unsupported Media Type: application/x-www-form-urlencoded',
+        ),
+        undefined,
+      );
+    }
+    readLimited(payload, config.BODY_LIMIT, req.headers['content-length']).then(
+      (body) => done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8')))),
+      (err: Error) => done(err, undefined),
+    );
+  });
   fastify.addContentTypeParser('application/json', (req, payload, done) => {
     if (isUpload(req)) return done(null, payload);
     readLimited(payload, config.BODY_LIMIT, req.headers['content-length'])
@@ -108,13 +132,45 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
   fastify.addContentTypeParser('*', (req, payload, done) => {
     if (isUpload(req)) return done(null, payload);
-    done(httpError(415, 'FST_ERR_CTP_INVALID_MEDIA_TYPE', `Unsupported Media Type: ${req.headers['content-type'] ?? 'none'}`), undefined);
+    done(
+      httpError(
+        415,
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        `Unsupported Media Type: ${req.headers['content-type'] ?? 'none'}`,
+      ),
+      undefined,
+    );
   });
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    reply.header('x-content-type-options', 'nosniff');
   });
+
+  // Security headers on every response. An API answers JSON, so its policy forbids everything a page
+  // could do; the docs page (/docs) sets its own, looser one for its local scripts and styles.
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    hsts: config.PUBLIC_BASE_URL.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+  });
+  // CORS is closed unless origins are named: then only they may call from a browser, with a token.
+  if (config.CORS_ORIGINS) {
+    await app.register(fastifyCors, {
+      origin: config.CORS_ORIGINS.split(','),
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-match',
+        'if-none-match',
+        'idempotency-key',
+        'x-request-id',
+      ],
+      exposedHeaders: ['etag', 'location', 'x-request-id', 'x-upsert-result', 'retry-after'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
 
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ProblemValidationPipe());
@@ -122,5 +178,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const document = loadOpenApiDocument();
   fastify.get('/openapi.json', async (_req, reply) => reply.type('application/json').send(document));
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document } });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true },
+    staticCSP: true,
+    transformStaticCSP: (header: string) => `${header}; frame-ancestors 'none'`,
+  });
 }

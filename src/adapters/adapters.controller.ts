@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ADAPTERS } from './registry';
+import { Authorize } from '../auth/authorize.decorator';
 
 export interface AdapterResource {
   name: string;
@@ -14,6 +15,7 @@ export interface AdapterResource {
 @Controller('v1/adapters')
 export class AdaptersController {
   @Get()
+  @Authorize('adapters:read')
   list(): { data: AdapterResource[] } {
     return {
       data: ADAPTERS.map((a) => ({

@@ -8,9 +8,15 @@ export interface Principal {
   kind: 'person' | 'platform' | 'peer';
   /** Stable id: the token's `sub` for people, the client id for platforms, the kommun code for peers. */
   subject: string;
+  /** For people: the identity provider that signed them in. */
+  issuer?: string;
   /** The kommun the caller acts for; undefined only for an installation operator. */
   kommunCode?: string;
   roles: Role[];
+  /** A platform's registration id (its imports run as that registration). */
+  platformId?: string;
+  /** A platform's registration name: the `source.platform` of the records it may write. */
+  platform?: string;
   /** A platform's granted scopes (sections and actions); empty for people. */
   scopes: string[];
   /** A registrar limited to some school units (skolenhetskoder); undefined: the whole kommun. */

@@ -95,6 +95,49 @@ export class EnvSchema {
   @Max(1)
   DELETION_THRESHOLD = 0.1;
 
+  /**
+   * The development identity provider (src/auth/dev-idp): issues tokens for any demo user. For
+   * trying portabel and for tests only; refused when NODE_ENV=production.
+   */
+  @IsIn(['on', 'off'])
+  AUTH_DEV_IDP: 'on' | 'off' = 'off';
+
+  /** A JSON file listing the OIDC issuers whose tokens people sign in with (README: Sign-in). */
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUERS_FILE?: string;
+
+  /** Lifetime of the access tokens POST /oauth/token issues to platforms, in seconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 300;
+
+  /** Requests a person may make per minute (per instance), before 429. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PERSON = 600;
+
+  /** Requests a platform client may make per minute (per instance), before 429. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PLATFORM = 12000;
+
+  /** Requests per minute from one address to the routes anyone may call (token endpoint, JWKS…). */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ANONYMOUS = 600;
+
+  /** Origins (comma-separated) whose pages may call the API from a browser; empty: none (CORS closed). */
+  @Matches(/^$|^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, {
+    message: 'must be a comma-separated list of http(s) origins, or empty',
+  })
+  CORS_ORIGINS = '';
+
   /** Largest accepted bulk (NDJSON) request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
@@ -111,7 +154,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvSchema());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MASTER_KEY']) {
+  for (const key of [...known, 'DATABASE_URL', 'MASTER_KEY', 'AUTH_ISSUERS_FILE']) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }
@@ -130,6 +173,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.MASTER_KEY) {
     throw new ConfigError(
       'Invalid configuration in the environment:\n  MASTER_KEY: required when NODE_ENV=production and DATABASE_URL is set',
+    );
+  }
+  // The development identity provider signs in anyone as anyone: never in production.
+  if (config.NODE_ENV === 'production' && config.AUTH_DEV_IDP === 'on') {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  AUTH_DEV_IDP=on: refused when NODE_ENV=production',
     );
   }
   config.PUBLIC_BASE_URL = (config.PUBLIC_BASE_URL || `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/authorize.decorator';
 
 @Controller('health')
 export class HealthController {
@@ -10,12 +11,14 @@ export class HealthController {
 
   /** The process is up: for a restart policy. Touches nothing else. */
   @Get('live')
+  @Public()
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready to serve: the database answers. For a load balancer. */
   @Get('ready')
+  @Public()
   @HealthCheck()
   ready() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);

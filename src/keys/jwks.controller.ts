@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { KommunCode } from '../common/http/path-params';
 import { Jwks, KeysService } from './keys.service';
+import { Public } from '../auth/authorize.decorator';
 
 /** RFC 7517 §8.5. */
 const JWKS_TYPE = 'application/jwk-set+json';
@@ -19,11 +20,13 @@ export class JwksController {
   constructor(private readonly keys: KeysService) {}
 
   @Get('.well-known/jwks.json')
+  @Public()
   async all(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     return sendJwks(reply, await this.keys.allPublicJwks());
   }
 
   @Get('kommuner/:kommunCode/.well-known/jwks.json')
+  @Public()
   async kommun(
     @KommunCode() kommunCode: string,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -3,6 +3,7 @@ import { KommunCode } from '../common/http/path-params';
 import { KeyId, RevokeKeyDto, RotateKeyDto } from './keys.dto';
 import { KommunKeyResource } from './keys.mapper';
 import { KeysService } from './keys.service';
+import { Authorize } from '../auth/authorize.decorator';
 
 /** Administration of a kommun's keys: metadata only, never a private part. */
 @Controller('v1/kommuner/:kommunCode/keys')
@@ -10,11 +11,13 @@ export class KeysController {
   constructor(private readonly keys: KeysService) {}
 
   @Get()
+  @Authorize('keys:read')
   async list(@KommunCode() kommunCode: string): Promise<{ data: KommunKeyResource[] }> {
     return { data: await this.keys.list(kommunCode) };
   }
 
   @Post('rotate')
+  @Authorize('keys:manage')
   rotate(
     @KommunCode() kommunCode: string,
     @Body() dto: RotateKeyDto,
@@ -26,6 +29,7 @@ export class KeysController {
   }
 
   @Post(':kid/revoke')
+  @Authorize('keys:manage')
   @HttpCode(200)
   revoke(
     @KommunCode() kommunCode: string,

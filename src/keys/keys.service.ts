@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { CompactSign, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  CompactSign,
+  createLocalJWKSet,
+  SignJWT,
+  type CryptoKey,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { KommunSigner } from '../adapters/vendor-adapter.port';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
@@ -31,6 +38,8 @@ export type { Decrypted, DecryptOptions } from './jwe-decrypter';
 
 export const DEFAULT_GRACE_PERIOD_DAYS = 30;
 const DAY_MS = 86_400_000;
+/** How long a kommun's verification keys are trusted from cache (another instance may rotate or revoke). */
+const VERIFIERS_TTL_MS = 60_000;
 
 export interface SignOptions {
   /** Explicit type of the token (RFC 8725 §3.11): `consent-receipt+jwt`, `vc+jwt`, … Required. */
@@ -59,6 +68,7 @@ function requireTyp(typ: string): void {
 export class KeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Keys');
   private readonly baseUrl: string;
+  private readonly verifiers = new Map<string, { until: number; keys: Promise<JWTVerifyGetKey> }>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -139,6 +149,21 @@ export class KeysService implements OnApplicationBootstrap {
     return { keys: rows.map((r) => toPublicJwk(this.baseUrl, r)) };
   }
 
+  /**
+   * Verifies what the kommun itself signed (its access tokens, checkpoints, receipts): its published
+   * signing keys. Cached for a minute; this instance's own rotations and revocations drop it at once.
+   */
+  verificationKeys(kommunCode: string): Promise<JWTVerifyGetKey> {
+    const cached = this.verifiers.get(kommunCode);
+    if (cached && cached.until > Date.now()) return cached.keys;
+    const keys = this.publicJwks(kommunCode).then((jwks) =>
+      createLocalJWKSet({ keys: jwks.keys.filter((k) => k.use === 'sig') }),
+    );
+    this.verifiers.set(kommunCode, { until: Date.now() + VERIFIERS_TTL_MS, keys });
+    keys.catch(() => this.verifiers.delete(kommunCode));
+    return keys;
+  }
+
   /** One JWKS of every hosted kommun (kids are URLs, so they never clash); makes missing default keys. */
   async allPublicJwks(): Promise<Jwks> {
     let published = await this.repository.published();
@@ -178,6 +203,7 @@ export class KeysService implements OnApplicationBootstrap {
     const key = await this.ring.newKey(kommunCode, spec);
     const result = await this.repository.rotate(kommunCode, spec, key, verifyUntil);
     this.ring.forget(kommunCode);
+    this.verifiers.delete(kommunCode);
     this.logger.log(`kommun ${kommunCode}: rotated ${use}/${spec.alg} to ${key.kid}`);
     const now = new Date();
     return {
@@ -193,6 +219,7 @@ export class KeysService implements OnApplicationBootstrap {
     const row = await this.repository.revoke(kommunCode, thumbprint, reason);
     if (!row) throw keyNotFound(kommunCode, kid);
     this.ring.forget(kommunCode, thumbprint);
+    this.verifiers.delete(kommunCode);
     this.logger.warn(`kommun ${kommunCode}: key ${thumbprint} is revoked`);
     return toKeyResource(this.baseUrl, row, new Date());
   }

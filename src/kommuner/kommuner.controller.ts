@@ -9,12 +9,14 @@ import {
   UpdateKommunDto,
 } from './kommuner.dto';
 import { KommunerService } from './kommuner.service';
+import { Authorize } from '../auth/authorize.decorator';
 
 @Controller('v1/kommuner')
 export class KommunerController {
   constructor(private readonly kommuner: KommunerService) {}
 
   @Post()
+  @Authorize('kommuner:create')
   async create(
     @Body() dto: CreateKommunDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -25,26 +27,31 @@ export class KommunerController {
   }
 
   @Get()
+  @Authorize('kommuner:read')
   async list(): Promise<{ data: KommunResource[] }> {
     return { data: await this.kommuner.list() };
   }
 
   @Get(':kommunCode')
+  @Authorize('kommuner:read')
   get(@KommunCode() code: string): Promise<KommunResource> {
     return this.kommuner.get(code);
   }
 
   @Patch(':kommunCode')
+  @Authorize('kommuner:update')
   rename(@KommunCode() code: string, @Body() dto: UpdateKommunDto): Promise<KommunResource> {
     return this.kommuner.rename(code, dto.name);
   }
 
   @Get(':kommunCode/school-units')
+  @Authorize('schoolUnits:read')
   async listSchoolUnits(@KommunCode() code: string): Promise<{ data: SchoolUnitResource[] }> {
     return { data: await this.kommuner.listSchoolUnits(code) };
   }
 
   @Put(':kommunCode/school-units/:schoolUnitCode')
+  @Authorize('schoolUnits:write')
   async putSchoolUnit(
     @KommunCode() kommunCode: string,
     @SchoolUnitCode() code: string,
@@ -57,6 +64,7 @@ export class KommunerController {
   }
 
   @Get(':kommunCode/school-units/:schoolUnitCode')
+  @Authorize('schoolUnits:read')
   getSchoolUnit(
     @KommunCode() kommunCode: string,
     @SchoolUnitCode() code: string,
@@ -65,6 +73,7 @@ export class KommunerController {
   }
 
   @Delete(':kommunCode/school-units/:schoolUnitCode')
+  @Authorize('schoolUnits:write')
   @HttpCode(204)
   async deleteSchoolUnit(@KommunCode() kommunCode: string, @SchoolUnitCode() code: string): Promise<void> {
     await this.kommuner.deleteSchoolUnit(kommunCode, code);

@@ -7,6 +7,8 @@ import { parseStrictJson } from '../common/http/strict-json';
 import { DomainError, FieldError } from '../common/problem/domain-error';
 import { KommunerService } from '../kommuner/kommuner.service';
 import { checkRecord, PreparedRecord, prepareRecord } from './record-intake';
+import { checkWritable, limitsRecords, RecordScope, WHOLE_KOMMUN } from './record-scope';
+import { bulkNeedsWholeKommun } from './records.errors';
 import { RecordsService } from './records.service';
 
 export interface BulkSummary {
@@ -46,7 +48,10 @@ export class RecordsBulkService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async ingest(kommunCode: string, input: Readable): Promise<BulkSummary> {
+  async ingest(kommunCode: string, input: Readable, scope: RecordScope = WHOLE_KOMMUN): Promise<BulkSummary> {
+    // Checking each line against someone else's pupils would cost a read per line: bulk is for callers
+    // who may write the whole kommun (a platform still only its own records and granted sections).
+    if (limitsRecords(scope)) throw bulkNeedsWholeKommun();
     await this.kommuner.assertExists(kommunCode);
     const summary: BulkSummary = {
       received: 0,
@@ -97,6 +102,7 @@ export class RecordsBulkService {
         summary.received++;
         try {
           const record = checkRecord(parseStrictJson(bytes), { normalised: true });
+          checkWritable(record, scope);
           batch.push(prepareRecord(record, { adapter: 'api-bulk', adapterVersion: '1', importedAt }));
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;

@@ -9,6 +9,9 @@ import { ChangeResource, RecordResource } from './record.mapper';
 import { canonicalJson, sha256Hex } from './record-content';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
 import { RecordsService } from './records.service';
+import { RecordAccess } from '../auth/access-context.decorators';
+import { Authorize } from '../auth/authorize.decorator';
+import type { RecordScope } from './record-scope';
 
 // Bodies built from stored JSON text are sent as they are, with this type.
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -18,6 +21,7 @@ export class RecordsController {
   constructor(private readonly records: RecordsService) {}
 
   @Post('records')
+  @Authorize('records:write')
   async upsert(
     @KommunCode() kommunCode: string,
     @Body() body: unknown,
@@ -25,6 +29,7 @@ export class RecordsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RecordAccess() scope: RecordScope,
   ): Promise<string> {
     if (idempotencyKey !== undefined && !IdempotencyService.validKey(idempotencyKey)) {
       const detail = 'Idempotency-Key must be 1 to 200 visible ASCII characters.';
@@ -38,12 +43,12 @@ export class RecordsController {
         ? ''
         : sha256Hex(`POST ${request.url.split('?')[0]}\n${canonicalJson(body)}`);
     // The body came through parseStrictJson: already in NFC.
-    const r = await this.records.upsert(kommunCode, body, {
-      ifMatch,
-      idempotencyKey,
-      requestHash,
-      normalised: true,
-    });
+    const r = await this.records.upsert(
+      kommunCode,
+      body,
+      { ifMatch, idempotencyKey, requestHash, normalised: true },
+      scope,
+    );
     void reply
       .status(r.status)
       .type(JSON_TYPE)
@@ -55,18 +60,25 @@ export class RecordsController {
   }
 
   @Get('records')
-  list(@KommunCode() kommunCode: string, @Query() query: ListRecordsQueryDto) {
-    return this.records.list(kommunCode, query);
+  @Authorize('records:read')
+  list(
+    @KommunCode() kommunCode: string,
+    @Query() query: ListRecordsQueryDto,
+    @RecordAccess() scope: RecordScope,
+  ) {
+    return this.records.list(kommunCode, query, scope);
   }
 
   @Get('records/:recordId')
+  @Authorize('records:read')
   async get(
     @KommunCode() kommunCode: string,
     @RecordId() id: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RecordAccess() scope: RecordScope,
   ): Promise<string | undefined> {
-    const resource = await this.records.get(kommunCode, id);
+    const resource = await this.records.get(kommunCode, id, scope);
     void reply.header('etag', etagFor(resource.version));
     if (etagMatches(ifNoneMatch, resource.version)) {
       void reply.status(304);
@@ -77,29 +89,34 @@ export class RecordsController {
   }
 
   @Put('records/:recordId')
+  @Authorize('records:write')
   async replace(
     @KommunCode() kommunCode: string,
     @RecordId() id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RecordAccess() scope: RecordScope,
   ): Promise<RecordResource> {
-    const resource = await this.records.replace(kommunCode, id, body, { ifMatch, normalised: true });
+    const resource = await this.records.replace(kommunCode, id, body, { ifMatch, normalised: true }, scope);
     void reply.header('etag', etagFor(resource.version));
     return resource;
   }
 
   @Delete('records/:recordId')
+  @Authorize('records:delete')
   @HttpCode(204)
   async delete(
     @KommunCode() kommunCode: string,
     @RecordId() id: string,
     @Headers('if-match') ifMatch: string | undefined,
+    @RecordAccess() scope: RecordScope,
   ): Promise<void> {
-    await this.records.delete(kommunCode, id, ifMatch);
+    await this.records.delete(kommunCode, id, ifMatch, scope);
   }
 
   @Get('changes')
+  @Authorize('changes:read')
   changes(
     @KommunCode() kommunCode: string,
     @Query() query: ChangesQueryDto,

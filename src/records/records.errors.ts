@@ -44,3 +44,40 @@ export const preconditionRequired = (): DomainError =>
     'RECORD.IF_MATCH_REQUIRED',
     "Send the ETag you read in an If-Match header, so that nobody's change is lost.",
   );
+
+/** A platform writing sections of a record its token does not grant (or civic numbers). */
+export const sectionsNotGranted = (sections: string[]): DomainError =>
+  new DomainError(
+    PROBLEMS.forbidden,
+    'RECORD.SECTION_NOT_GRANTED',
+    `You may not write these parts of a record: ${sections.join(', ')}.`,
+    sections.map((s) => ({
+      pointer: s === 'civicNo' ? '/pupil/civicNo' : `/${s}`,
+      detail: `The scope sections:${s} is not granted to you.`,
+    })),
+  );
+
+/** A registrar limited to some school units writing a pupil enrolled at none of them. */
+export const outsideSchoolUnits = (): DomainError =>
+  new DomainError(
+    PROBLEMS.forbidden,
+    'RECORD.OUTSIDE_SCHOOL_UNITS',
+    'The record has no enrolment at a school unit you work for.',
+    [{ pointer: '/enrolments', detail: 'names none of your school units' }],
+  );
+
+/** A platform writing a record under another platform's name. */
+export const foreignSource = (platform: string): DomainError =>
+  new DomainError(
+    PROBLEMS.forbidden,
+    'RECORD.FOREIGN_SOURCE',
+    `You write records as platform "${platform}" only.`,
+    [{ pointer: '/source/platform', detail: `must be "${platform}"` }],
+  );
+
+export const bulkNeedsWholeKommun = (): DomainError =>
+  new DomainError(
+    PROBLEMS.forbidden,
+    'RECORD.BULK_NOT_ALLOWED',
+    'Bulk writes are for callers who may write the whole kommun; write records one by one.',
+  );

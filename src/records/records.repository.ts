@@ -48,6 +48,8 @@ export interface ListFilter {
   updatedSince?: Date;
   limit: number;
   today: string;
+  /** Conditions of the caller's record scope (record-scope.ts). */
+  scope?: Sql[];
 }
 
 export interface ChangeRow {
@@ -195,6 +197,7 @@ export class RecordsRepository {
     const where: Sql[] = [sql`kommun_code = ${kommunCode}`, sql`deleted_at IS NULL`];
     if (f.afterId) where.push(sql`id > ${f.afterId}::uuid`);
     if (f.updatedSince) where.push(sql`updated_at >= ${f.updatedSince}`);
+    if (f.scope) where.push(...f.scope);
     if (f.schoolUnit !== undefined) where.push(sql`school_unit_codes @> ARRAY[${f.schoolUnit}::text]`);
     if (f.schoolYear !== undefined) where.push(sql`school_years @> ARRAY[${f.schoolYear}::smallint]`);
     if (f.schoolUnit !== undefined || f.schoolYear !== undefined) {

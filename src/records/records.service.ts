@@ -16,12 +16,24 @@ import {
 import { checkRecord, PreparedRecord, prepareRecord } from './record-intake';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
 import {
+  foreignSource,
+  outsideSchoolUnits,
   preconditionFailed,
   preconditionRequired,
   recordDeleted,
   recordNotFound,
   sourceImmutable,
 } from './records.errors';
+import type { LearnerRecord } from './learner-record.types';
+import {
+  checkWritable,
+  limitsRecords,
+  RecordScope,
+  recordInScope,
+  scopeCondition,
+  WHOLE_KOMMUN,
+  withinSections,
+} from './record-scope';
 import { RecordMeta, RecordsRepository } from './records.repository';
 import { RecordReader } from './record-reader';
 import { UpsertBatcher } from './upsert-batcher';
@@ -61,10 +73,14 @@ export class RecordsService {
     kommunCode: string,
     body: unknown,
     opts: { ifMatch?: string; idempotencyKey?: string; requestHash: string; normalised?: boolean },
+    scope: RecordScope = WHOLE_KOMMUN,
   ): Promise<UpsertResponse> {
     await this.kommuner.assertExists(kommunCode);
     const prepared = prepareRecord(checkRecord(body, { normalised: opts.normalised }), apiProvenance());
-    if (opts.ifMatch === undefined && opts.idempotencyKey === undefined) {
+    checkWritable(prepared.record, scope);
+    const narrowed =
+      limitsRecords(scope) || scope.sections !== undefined || scope.sourcePlatform !== undefined;
+    if (opts.ifMatch === undefined && opts.idempotencyKey === undefined && !narrowed) {
       // The common case: group-committed with other upserts of this kommun (see UpsertBatcher).
       const r = await this.batcher.upsert(kommunCode, prepared.row);
       const result: UpsertResult = r.inserted ? 'created' : r.changed ? 'updated' : 'unchanged';
@@ -81,6 +97,11 @@ export class RecordsService {
     return this.db.transaction(kommunCode, async (tx) => {
       const work = async (): Promise<StoredResponse<RecordResource>> => {
         const { platform, id } = prepared.record.source;
+        if (limitsRecords(scope)) {
+          const existing = await this.repository.findBySource(tx, kommunCode, platform, id);
+          // Someone else's pupil under the same source: as if it were not there to see, but not to overwrite.
+          if (existing && !recordInScope(existing.record, scope)) throw outsideSchoolUnits();
+        }
         if (opts.ifMatch !== undefined) {
           const current = await this.repository.findBySourceForUpdate(tx, kommunCode, platform, id);
           if (!current || !etagMatches(opts.ifMatch, current.version))
@@ -91,7 +112,7 @@ export class RecordsService {
         const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
         return {
           status: result === 'created' ? 201 : 200,
-          body: toRecordResource(stored),
+          body: present(toRecordResource(stored), scope),
           headers: { 'x-upsert-result': result },
         };
       };
@@ -111,10 +132,16 @@ export class RecordsService {
   }
 
   /** One record, with its content as stored JSON text (the hot path: no parse, no re-stringify). */
-  async get(kommunCode: string, id: string): Promise<RecordResourceText> {
+  async get(kommunCode: string, id: string, scope: RecordScope = WHOLE_KOMMUN): Promise<RecordResourceText> {
     await this.kommuner.assertExists(kommunCode);
     const stored = await this.reader.find(kommunCode, id.toLowerCase());
-    return toRecordResourceText(this.live(stored, id));
+    const text = toRecordResourceText(this.live(stored, id));
+    if (scope === WHOLE_KOMMUN || (!limitsRecords(scope) && !scope.sections)) return text;
+    const resource = text.parsed();
+    // Out of the caller's scope is the same as not there: nothing tells that the pupil exists.
+    if (!recordInScope(resource.record, scope)) throw recordNotFound(id);
+    const json = JSON.stringify(present(resource, scope));
+    return { id: text.id, version: text.version, json, parsed: () => JSON.parse(json) as RecordResource };
   }
 
   /** Replaces a record's content. If-Match is required: a blind overwrite would lose others' changes. */
@@ -123,31 +150,59 @@ export class RecordsService {
     id: string,
     body: unknown,
     opts: { ifMatch: string | undefined; normalised?: boolean },
+    scope: RecordScope = WHOLE_KOMMUN,
   ): Promise<RecordResource> {
     const { ifMatch } = opts;
     if (ifMatch === undefined) throw preconditionRequired();
     await this.kommuner.assertExists(kommunCode);
     const prepared = prepareRecord(checkRecord(body, { normalised: opts.normalised }), apiProvenance());
+    checkWritable(prepared.record, scope);
     return this.db.transaction(kommunCode, async (tx) => {
-      const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
+      const current = this.inScope(
+        this.live(await this.repository.findForUpdate(tx, kommunCode, id), id),
+        scope,
+      );
       if (!etagMatches(ifMatch, current.version)) throw preconditionFailed(current.version);
+      if (scope.sourcePlatform !== undefined && current.sourcePlatform !== scope.sourcePlatform) {
+        throw foreignSource(scope.sourcePlatform);
+      }
       if (
         current.sourcePlatform !== prepared.row.sourcePlatform ||
         current.sourceId !== prepared.row.sourceId
       ) {
         throw sourceImmutable();
       }
-      if (current.contentHash === prepared.row.contentHash) return toRecordResource(current);
-      return toRecordResource(
-        await this.repository.replace(tx, kommunCode, id, prepared.row.contentHash, prepared.row.recordJson),
+      if (current.contentHash === prepared.row.contentHash) return present(toRecordResource(current), scope);
+      return present(
+        toRecordResource(
+          await this.repository.replace(
+            tx,
+            kommunCode,
+            id,
+            prepared.row.contentHash,
+            prepared.row.recordJson,
+          ),
+        ),
+        scope,
       );
     });
   }
 
-  async delete(kommunCode: string, id: string, ifMatch: string | undefined): Promise<void> {
+  async delete(
+    kommunCode: string,
+    id: string,
+    ifMatch: string | undefined,
+    scope: RecordScope = WHOLE_KOMMUN,
+  ): Promise<void> {
     await this.kommuner.assertExists(kommunCode);
     await this.db.transaction(kommunCode, async (tx) => {
-      const current = this.live(await this.repository.findForUpdate(tx, kommunCode, id), id);
+      const current = this.inScope(
+        this.live(await this.repository.findForUpdate(tx, kommunCode, id), id),
+        scope,
+      );
+      if (scope.sourcePlatform !== undefined && current.sourcePlatform !== scope.sourcePlatform) {
+        throw foreignSource(scope.sourcePlatform);
+      }
       if (ifMatch !== undefined && !etagMatches(ifMatch, current.version))
         throw preconditionFailed(current.version);
       await this.repository.markDeleted(tx, kommunCode, id);
@@ -157,6 +212,7 @@ export class RecordsService {
   async list(
     kommunCode: string,
     q: ListRecordsQueryDto,
+    scope: RecordScope = WHOLE_KOMMUN,
   ): Promise<{ data: RecordResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
     const afterId = decodeCursor('records', q.cursor, isUuid);
@@ -167,11 +223,12 @@ export class RecordsService {
       updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
       limit: q.limit + 1,
       today: new Date().toISOString().slice(0, 10),
+      scope: scopeCondition(scope),
     });
     const page = rows.slice(0, q.limit);
     const more = rows.length > q.limit;
     return {
-      data: page.map(toRecordResource),
+      data: page.map((r) => present(toRecordResource(r), scope)),
       nextCursor: more ? encodeCursor('records', page[page.length - 1].id) : null,
     };
   }
@@ -210,9 +267,18 @@ export class RecordsService {
     return { created, updated: outcomes.length - created, unchanged: bySource.size - outcomes.length };
   }
 
+  private inScope<T extends RecordMeta & { record: LearnerRecord }>(stored: T, scope: RecordScope): T {
+    if (!recordInScope(stored.record, scope)) throw recordNotFound(stored.id);
+    return stored;
+  }
+
   private live<T extends RecordMeta>(stored: T | undefined, id: string): T {
     if (!stored) throw recordNotFound(id);
     if (stored.deletedAt) throw recordDeleted(id);
     return stored;
   }
 }
+
+/** The resource as the caller may see it: only the sections their scope grants. */
+const present = (resource: RecordResource, scope: RecordScope): RecordResource =>
+  scope.sections ? { ...resource, record: withinSections(resource.record, scope) } : resource;

@@ -11,7 +11,7 @@ describe('bad input', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ BODY_LIMIT: String(64 * 1024) });
-    base = `/v1/kommuner/${await createKommun(t.server)}`;
+    base = `/v1/kommuner/${await createKommun(t)}`;
   });
   afterAll(() => t.close());
 

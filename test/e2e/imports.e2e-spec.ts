@@ -17,7 +17,7 @@ describe('imports', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    kommun = await createKommun(t.server);
+    kommun = await createKommun(t);
     base = `/v1/kommuner/${kommun}`;
   });
   afterAll(() => t.close());
@@ -201,7 +201,7 @@ describe('imports', () => {
     const list = await request(t.server).get(`${base}/imports`);
     expectContract(list, 'GET', `${base}/imports`);
     expect(list.body.data.length).toBeGreaterThan(3);
-    const other = await createKommun(t.server);
+    const other = await createKommun(t);
     const peek = await request(t.server).get(`/v1/kommuner/${other}/imports/${list.body.data[0].id}`);
     expectProblem(peek, 404, 'import-not-found', 'IMPORT.NOT_FOUND');
   });

@@ -68,8 +68,8 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     keys = t.app.get(KeysService);
-    a = await createKommun(t.server, 'Nyckelkommun A');
-    b = await createKommun(t.server, 'Nyckelkommun B');
+    a = await createKommun(t, 'Nyckelkommun A');
+    b = await createKommun(t, 'Nyckelkommun B');
   });
   afterAll(() => t?.close());
 
@@ -110,7 +110,7 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
   });
 
   it('makes exactly one key of each kind when many first uses race', async () => {
-    const c = await createKommun(t.server, 'Nyckelkommun C');
+    const c = await createKommun(t, 'Nyckelkommun C');
     await Promise.all([
       ...Array.from({ length: 5 }, () => keys.ensureKeys(c)),
       ...Array.from({ length: 5 }, () => keys.signJwt(c, {}, { typ: 'race+jwt', alg: 'RS256' })),
@@ -443,7 +443,7 @@ describe('kommun keys under a wrong master key', () => {
   it('starts, serves public keys, and refuses to sign with a clear 503 problem until the key is back', async () => {
     const first = await createTestApp();
     opened.push(first);
-    const k = await createKommun(first.server, 'Huvudnyckelkommun');
+    const k = await createKommun(first, 'Huvudnyckelkommun');
     await first.app.get(KeysService).ensureKeys(k);
     const before = await first.app.get(KeysService).signJwt(k, { sub: 'x' }, { typ: 'test+jwt' });
 

@@ -12,7 +12,7 @@ describe('kommuner and school units', () => {
   afterAll(() => t.close());
 
   it('registers, lists, reads and renames a kommun', async () => {
-    const code = await createKommun(t.server, 'Västerås');
+    const code = await createKommun(t, 'Västerås');
     const got = await request(t.server).get(`/v1/kommuner/${code}`);
     expectContract(got, 'GET', `/v1/kommuner/${code}`);
     expect(got.body).toMatchObject({ code, name: 'Västerås' });
@@ -25,7 +25,7 @@ describe('kommuner and school units', () => {
   });
 
   it('refuses a duplicate (409), a bad code and unknown fields (400)', async () => {
-    const code = await createKommun(t.server);
+    const code = await createKommun(t);
     const dup = await request(t.server).post('/v1/kommuner').send({ code, name: 'Again' });
     expectProblem(dup, 409, 'kommun-exists', 'KOMMUN.EXISTS');
     expectContract(dup, 'POST', '/v1/kommuner');
@@ -43,7 +43,7 @@ describe('kommuner and school units', () => {
   });
 
   it('creates, replaces, lists and removes school units', async () => {
-    const code = await createKommun(t.server);
+    const code = await createKommun(t);
     const url = `/v1/kommuner/${code}/school-units/19283746`;
     const created = await request(t.server)
       .put(url)
@@ -65,7 +65,7 @@ describe('kommuner and school units', () => {
   });
 
   it('refuses an unknown school type with a pointer', async () => {
-    const code = await createKommun(t.server);
+    const code = await createKommun(t);
     const res = await request(t.server)
       .put(`/v1/kommuner/${code}/school-units/19283746`)
       .send({ name: 'X', schoolTypes: ['GR', 'NOPE'] });

@@ -21,7 +21,7 @@ describe('listing records and the changes feed', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    base = `/v1/kommuner/${await createKommun(t.server)}`;
+    base = `/v1/kommuner/${await createKommun(t)}`;
   });
   afterAll(() => t.close());
 

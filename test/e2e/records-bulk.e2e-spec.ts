@@ -10,7 +10,7 @@ describe('bulk NDJSON', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ BODY_LIMIT: String(64 * 1024) });
-    base = `/v1/kommuner/${await createKommun(t.server)}`;
+    base = `/v1/kommuner/${await createKommun(t)}`;
   });
   afterAll(() => t.close());
 

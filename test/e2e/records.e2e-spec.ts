@@ -11,7 +11,7 @@ describe('records API', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    kommun = await createKommun(t.server);
+    kommun = await createKommun(t);
     base = `/v1/kommuner/${kommun}`;
   });
   afterAll(() => t.close());

@@ -20,8 +20,8 @@ describe('read-only SS 12000 API', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    kommun = await createKommun(t.server, 'Ss12000kommun');
-    other = await createKommun(t.server, 'Annan kommun');
+    kommun = await createKommun(t, 'Ss12000kommun');
+    other = await createKommun(t, 'Annan kommun');
     await request(t.server)
       .put(`/v1/kommuner/${kommun}/school-units/12345678`)
       .send({ name: 'Västra skolan', schoolTypes: ['GR', 'FKLASS'] });

@@ -16,8 +16,8 @@ describe('tenant isolation', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    a = await createKommun(t.server, 'Kommun A');
-    b = await createKommun(t.server, 'Kommun B');
+    a = await createKommun(t, 'Kommun A');
+    b = await createKommun(t, 'Kommun B');
     recordA = (
       await request(t.server).post(`/v1/kommuner/${a}/records`).send(sampleRecord('shared-source-id'))
     ).body;

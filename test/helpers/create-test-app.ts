@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { createApp, RunningApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/env.schema';
+import { authAs } from './auth';
 import { freshEmbeddedDir, removeDir, serverUrl } from './test-database';
 
 export interface TestApp {
@@ -25,6 +26,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DB_POOL_SIZE: '4',
+    AUTH_DEV_IDP: 'on',
     ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
     ...overrides,
   });
@@ -45,11 +47,12 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
  * Registers a kommun under a code no other test uses: random, retried on a clash, so test files can
  * share one server database without seeing each other's rows.
  */
-export async function createKommun(server: Server, name = 'Testkommun'): Promise<string> {
+export async function createKommun(t: TestApp, name = 'Testkommun'): Promise<string> {
+  const operator = await authAs(t, { role: 'operator' });
   for (let attempt = 0; attempt < 20; attempt++) {
     // 5000–9999: no real kommun has such a code, so seeded catalogue kommuner never clash.
     const code = String(5000 + randomInt(5000));
-    const res = await request(server).post('/v1/kommuner').send({ code, name });
+    const res = await request(t.server).post('/v1/kommuner').set(operator).send({ code, name });
     if (res.status === 201) return code;
     if (res.status !== 409)
       throw new Error(`could not create kommun: ${res.status} ${JSON.stringify(res.body)}`);

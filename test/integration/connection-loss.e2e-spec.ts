@@ -15,7 +15,7 @@ describe('losing the database connection', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ DB_POOL_SIZE: '1' });
-    kommun = await createKommun(t.server);
+    kommun = await createKommun(t);
   });
   afterAll(() => t.close());
 

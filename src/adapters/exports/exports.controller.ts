@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { KommunCode } from '../../common/http/path-params';
 import { ExportJobResource, ExportJobsService } from './export-jobs.service';
+import { Authorize } from '../../auth/authorize.decorator';
 
 export class StartExportDto {
   @IsOptional()
@@ -26,6 +27,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportJobsService) {}
 
   @Post()
+  @Authorize('exports:write')
   @HttpCode(202)
   async start(
     @KommunCode() kommunCode: string,
@@ -42,11 +44,13 @@ export class ExportsController {
   }
 
   @Get(':exportId')
+  @Authorize('exports:read')
   get(@KommunCode() kommunCode: string, @Param('exportId') id: string): Promise<ExportJobResource> {
     return this.exports.get(kommunCode, id);
   }
 
   @Get(':exportId/file')
+  @Authorize('exports:read')
   async file(
     @KommunCode() kommunCode: string,
     @Param('exportId') id: string,

@@ -5,6 +5,18 @@ import type { Readable } from 'node:stream';
 import { KommunCode } from '../../common/http/path-params';
 import { ImportJobResource, ImportJobsService } from './import-jobs.service';
 import { ItemsQueryDto, ListQueryDto, StartImportQueryDto } from './imports.dto';
+import type { AccessContext } from '../../auth/access.guard';
+import { Access } from '../../auth/access-context.decorators';
+import { forbidden } from '../../auth/auth.errors';
+import { Authorize } from '../../auth/authorize.decorator';
+
+/** A platform imports as its own registration only: its records, its options. */
+function importingPlatform(access: AccessContext, asked: string | undefined): string | undefined {
+  const own = access.principal.kind === 'platform' ? access.principal.platformId : undefined;
+  if (own === undefined) return asked;
+  if (asked !== undefined && asked !== own) throw forbidden();
+  return own;
+}
 
 @Controller('v1/kommuner/:kommunCode/imports')
 export class ImportsController {
@@ -12,6 +24,7 @@ export class ImportsController {
 
   /** The file is the body, as it is (zip, CSV, JSON, XML…); the job runs in the background. */
   @Post()
+  @Authorize('imports:write')
   @HttpCode(202)
   @RouteConfig({ upload: true })
   async start(
@@ -20,10 +33,11 @@ export class ImportsController {
     @Body() body: Readable,
     @Headers('content-type') mediaType: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Access() access: AccessContext,
   ): Promise<ImportJobResource> {
     const job = await this.imports.start(kommunCode, body, {
       format: query.format,
-      platformId: query.platform,
+      platformId: importingPlatform(access, query.platform),
       dryRun: query.dryRun,
       mode: query.mode,
       confirmDeletions: query.confirmDeletions,
@@ -35,6 +49,7 @@ export class ImportsController {
   }
 
   @Get()
+  @Authorize('imports:read')
   async list(
     @KommunCode() kommunCode: string,
     @Query() query: ListQueryDto,
@@ -43,12 +58,14 @@ export class ImportsController {
   }
 
   @Get(':importId')
+  @Authorize('imports:read')
   get(@KommunCode() kommunCode: string, @Param('importId') id: string): Promise<ImportJobResource> {
     return this.imports.get(kommunCode, id);
   }
 
   /** Pupil by pupil: created / updated / unchanged / rejected / deleted, with errors and losses. */
   @Get(':importId/items')
+  @Authorize('imports:read')
   items(@KommunCode() kommunCode: string, @Param('importId') id: string, @Query() query: ItemsQueryDto) {
     return this.imports.items(kommunCode, id, query.cursor, query.limit);
   }

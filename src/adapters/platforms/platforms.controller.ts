@@ -3,12 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { KommunCode } from '../../common/http/path-params';
 import { CreatePlatformDto, PlatformResource, UpdatePlatformDto } from './platforms.dto';
 import { PlatformsService } from './platforms.service';
+import { Authorize } from '../../auth/authorize.decorator';
 
 @Controller('v1/kommuner/:kommunCode/platforms')
 export class PlatformsController {
   constructor(private readonly platforms: PlatformsService) {}
 
   @Post()
+  @Authorize('platforms:write')
   async create(
     @KommunCode() kommunCode: string,
     @Body() dto: CreatePlatformDto,
@@ -20,16 +22,19 @@ export class PlatformsController {
   }
 
   @Get()
+  @Authorize('platforms:read')
   async list(@KommunCode() kommunCode: string): Promise<{ data: PlatformResource[] }> {
     return { data: await this.platforms.list(kommunCode) };
   }
 
   @Get(':platformId')
+  @Authorize('platforms:read')
   get(@KommunCode() kommunCode: string, @Param('platformId') id: string): Promise<PlatformResource> {
     return this.platforms.get(kommunCode, id);
   }
 
   @Patch(':platformId')
+  @Authorize('platforms:write')
   update(
     @KommunCode() kommunCode: string,
     @Param('platformId') id: string,
@@ -39,6 +44,7 @@ export class PlatformsController {
   }
 
   @Delete(':platformId')
+  @Authorize('platforms:write')
   @HttpCode(204)
   async remove(@KommunCode() kommunCode: string, @Param('platformId') id: string): Promise<void> {
     await this.platforms.remove(kommunCode, id);

@@ -3,19 +3,23 @@ import { DomainError } from '../../common/problem/domain-error';
 import { PROBLEMS } from '../../common/problem/problem-types';
 import { Ss12000DeletedQueryDto, Ss12000ItemQueryDto, Ss12000ListQueryDto } from './ss12000-api.dto';
 import { Ss12000ApiService } from './ss12000-api.service';
+import { ActingKommun, RecordAccess } from '../../auth/access-context.decorators';
+import { forbidden } from '../../auth/auth.errors';
+import { Authorize } from '../../auth/authorize.decorator';
+import type { RecordScope } from '../../records/record-scope';
 
 const invalid = (parameter: string, detail: string) =>
   new DomainError(PROBLEMS.validationFailed, 'REQUEST.INVALID', detail, [{ parameter, detail }]);
 
 /**
- * The kommun whose data a request reads. Until access control lands it is the X-Kommun header; then the
- * caller's token will say it, and this goes.
+ * The kommun whose data a request reads is the caller's (from the token). SS 12000 clients that send
+ * the X-Kommun header out of habit may: it must then name that same kommun.
  */
-function kommunOf(header: string | undefined): string {
-  if (header === undefined)
-    throw invalid('X-Kommun', 'X-Kommun is required: the four-digit code of the kommun to read.');
+function kommunOf(acting: string, header: string | undefined): string {
+  if (header === undefined) return acting;
   if (!/^[0-9]{4}$/.test(header))
     throw invalid('X-Kommun', 'X-Kommun must be a four-digit kommun code (e.g. 1980).');
+  if (header !== acting) throw forbidden();
   return header;
 }
 
@@ -35,26 +39,45 @@ export class Ss12000ApiController {
   constructor(private readonly api: Ss12000ApiService) {}
 
   @Get('persons')
-  persons(@Kommun() kommun: string | undefined, @Query() query: Ss12000ListQueryDto) {
-    return this.api.persons(kommunOf(kommun), query);
+  @Authorize('records:read')
+  persons(
+    @ActingKommun() acting: string,
+    @Kommun() kommun: string | undefined,
+    @Query() query: Ss12000ListQueryDto,
+    @RecordAccess() scope: RecordScope,
+  ) {
+    return this.api.persons(kommunOf(acting, kommun), query, scope);
   }
 
   @Get('persons/:id')
+  @Authorize('records:read')
   person(
+    @ActingKommun() acting: string,
     @Kommun() kommun: string | undefined,
     @Param('id', new PersonIdPipe()) id: string,
     @Query() query: Ss12000ItemQueryDto,
+    @RecordAccess() scope: RecordScope,
   ) {
-    return this.api.person(kommunOf(kommun), id, query.expandReferenceNames === 'true');
+    return this.api.person(kommunOf(acting, kommun), id, query.expandReferenceNames === 'true', scope);
   }
 
   @Get('organisations')
-  organisations(@Kommun() kommun: string | undefined, @Query() query: Ss12000ListQueryDto) {
-    return this.api.organisations(kommunOf(kommun), query);
+  @Authorize('schoolUnits:read')
+  organisations(
+    @ActingKommun() acting: string,
+    @Kommun() kommun: string | undefined,
+    @Query() query: Ss12000ListQueryDto,
+  ) {
+    return this.api.organisations(kommunOf(acting, kommun), query);
   }
 
   @Get('deletedEntities')
-  deletedEntities(@Kommun() kommun: string | undefined, @Query() query: Ss12000DeletedQueryDto) {
-    return this.api.deletedEntities(kommunOf(kommun), query);
+  @Authorize('changes:read')
+  deletedEntities(
+    @ActingKommun() acting: string,
+    @Kommun() kommun: string | undefined,
+    @Query() query: Ss12000DeletedQueryDto,
+  ) {
+    return this.api.deletedEntities(kommunOf(acting, kommun), query);
   }
 }

@@ -3,6 +3,7 @@ import { DomainError } from '../../common/problem/domain-error';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import type { RecordResource } from '../../records/record.mapper';
 import type { ListRecordsQueryDto } from '../../records/records.dto';
+import { RecordScope, WHOLE_KOMMUN } from '../../records/record-scope';
 import { RecordsService } from '../../records/records.service';
 import type { Ss12000DeletedQueryDto, Ss12000ListQueryDto } from './ss12000-api.dto';
 import { guardianRefId, organiserId, schoolUnitId } from './ss12000-ids';
@@ -42,11 +43,15 @@ export class Ss12000ApiService {
     private readonly kommuner: KommunerService,
   ) {}
 
-  async persons(kommunCode: string, q: Ss12000ListQueryDto): Promise<Ss12000Page<Ss12000Person>> {
+  async persons(
+    kommunCode: string,
+    q: Ss12000ListQueryDto,
+    scope: RecordScope = WHOLE_KOMMUN,
+  ): Promise<Ss12000Page<Ss12000Person>> {
     const state = this.state('persons', q);
     const limit = Math.min(q.limit ?? DEFAULT_PERSONS_PAGE, MAX_PERSONS_PAGE);
     const query = { limit, cursor: state.cursor, updatedSince: state.modifiedAfter } as ListRecordsQueryDto;
-    const page = await this.records.list(kommunCode, query).catch((err: unknown) => {
+    const page = await this.records.list(kommunCode, query, scope).catch((err: unknown) => {
       throw asPageTokenError(err);
     });
     return {
@@ -57,8 +62,13 @@ export class Ss12000ApiService {
     };
   }
 
-  async person(kommunCode: string, id: string, names: boolean): Promise<Ss12000Person> {
-    return toPerson((await this.records.get(kommunCode, id)).parsed(), names);
+  async person(
+    kommunCode: string,
+    id: string,
+    names: boolean,
+    scope: RecordScope = WHOLE_KOMMUN,
+  ): Promise<Ss12000Person> {
+    return toPerson((await this.records.get(kommunCode, id, scope)).parsed(), names);
   }
 
   async organisations(kommunCode: string, q: Ss12000ListQueryDto): Promise<Ss12000Page<Ss12000Organisation>> {

@@ -21,6 +21,8 @@ export class DomainError extends Error {
     readonly detail: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** Extension members of the problem document (RFC 9457 §3.2), e.g. OAuth's `error`. */
+    readonly extensions?: Record<string, string>,
   ) {
     super(detail);
     this.name = new.target.name;

@@ -8,6 +8,7 @@ export interface MappedError {
   detail: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
+  extensions?: Record<string, string>;
   /** Unexpected: log it with its stack. */
   unexpected: boolean;
 }
@@ -86,6 +87,7 @@ export function mapError(err: unknown): MappedError {
       detail: err.detail,
       errors: err.errors,
       headers: err.headers,
+      extensions: err.extensions,
       unexpected: false,
     };
   }

@@ -32,6 +32,7 @@ export function sendProblem(
     instance,
     correlationId,
     errors: mapped.errors,
+    extensions: mapped.extensions,
   });
   if (reply.sent) return;
   void reply

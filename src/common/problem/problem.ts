@@ -11,6 +11,8 @@ export interface ProblemDocument {
   code: string;
   correlationId?: string;
   errors?: FieldError[];
+  /** Extension members (RFC 9457 §3.2), e.g. OAuth's `error` and `error_description`. */
+  [extension: string]: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -19,9 +21,15 @@ export function problemDocument(
   problem: ProblemType,
   code: string,
   detail: string,
-  extra: { instance?: string; correlationId?: string; errors?: FieldError[] } = {},
+  extra: {
+    instance?: string;
+    correlationId?: string;
+    errors?: FieldError[];
+    extensions?: Record<string, string>;
+  } = {},
 ): ProblemDocument {
   const doc: ProblemDocument = {
+    ...extra.extensions,
     type: PROBLEM_TYPE_BASE + problem.slug,
     title: problem.title,
     status: problem.status,

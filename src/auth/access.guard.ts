@@ -1,0 +1,66 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { invalidParameter, KOMMUN_CODE_DESCRIPTION, KOMMUN_CODE_PATTERN } from '../common/http/path-params';
+import type { Action } from './actions';
+import { forbidden } from './auth.errors';
+import { Authenticator } from './authenticator';
+import { AUTHORIZE_KEY, PUBLIC_KEY } from './authorize.decorator';
+import { decide, type Scope } from './policy';
+import type { Principal } from './principal';
+import { RateLimits } from './rate-limits';
+import type { Role } from './roles';
+
+/** What the guard established for a request: who, doing what, as which role, in which kommun and scope. */
+export interface AccessContext {
+  principal: Principal;
+  action: Action;
+  role: Role;
+  scope: Scope;
+  /** The kommun the request acts in: the route's, or else the caller's own. */
+  kommunCode: string | undefined;
+}
+
+export type GuardedRequest = FastifyRequest & { principal?: Principal; access?: AccessContext };
+
+/**
+ * The one access guard: authenticates the caller, charges the rate limit, and asks the policy table
+ * whether the caller's role may perform the route's action in the route's kommun. Every route names
+ * its action (@Authorize) or is @Public; AuthModule refuses to start otherwise.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+    private readonly limits: RateLimits,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      await this.limits.chargeAddress(request.ip);
+      return true;
+    }
+    const action = this.reflector.getAllAndOverride<Action | undefined>(AUTHORIZE_KEY, targets);
+    if (!action) throw forbidden(); // unreachable: AuthModule checks every route at start
+    const principal = await this.authenticator.authenticate(request.headers.authorization);
+    request.principal = principal;
+    await this.limits.charge(principal);
+    const routeKommun = (request.params as Record<string, string> | undefined)?.kommunCode;
+    if (routeKommun !== undefined && !KOMMUN_CODE_PATTERN.test(routeKommun)) {
+      throw invalidParameter('kommunCode', KOMMUN_CODE_DESCRIPTION);
+    }
+    const decision = decide(principal, action, routeKommun);
+    if (!decision.allowed) throw forbidden();
+    request.access = {
+      principal,
+      action,
+      role: decision.role,
+      scope: decision.scope,
+      kommunCode: decision.kommunCode,
+    };
+    return true;
+  }
+}

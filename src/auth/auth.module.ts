@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { AdaptersModule } from '../adapters/adapters.module';
+import type { AppConfig } from '../config/env.schema';
+import { KeysModule } from '../keys/keys.module';
+import { AccessGuard } from './access.guard';
+import { Authenticator } from './authenticator';
+import { DevIdpController } from './dev-idp/dev-idp.controller';
+import { DevIdentityProvider } from './dev-idp/dev-idp.service';
+import { OAuthController } from './oauth/oauth.controller';
+import { PlatformClientsService } from './oauth/platform-clients.service';
+import { TokenService } from './oauth/token.service';
+import { PeopleTokensVerifier } from './people/people-tokens.verifier';
+import { RateLimits } from './rate-limits';
+import { RoutePolicyCheck } from './route-policy.check';
+import { AccessTokensService } from './tokens/access-tokens.service';
+
+/**
+ * Who may do what: platforms' OAuth clients and token endpoint, people's tokens from trusted
+ * identity providers, the development identity provider (AUTH_DEV_IDP=on only), and the one guard
+ * that applies the policy table to every route.
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const devIdp = config.AUTH_DEV_IDP === 'on';
+    return {
+      module: AuthModule,
+      imports: [KeysModule, AdaptersModule, DiscoveryModule],
+      controllers: [OAuthController, ...(devIdp ? [DevIdpController] : [])],
+      providers: [
+        AccessTokensService,
+        PeopleTokensVerifier,
+        Authenticator,
+        RateLimits,
+        PlatformClientsService,
+        TokenService,
+        RoutePolicyCheck,
+        ...(devIdp ? [DevIdentityProvider] : []),
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
+      exports: [AccessTokensService, ...(devIdp ? [DevIdentityProvider] : [])],
+    };
+  }
+}
