@@ -15,6 +15,7 @@ export function loadOpenApiDocument(): OpenAPIV3_1.Document {
   const dir = join(projectRoot(), 'openapi');
   const doc = parse(readFileSync(join(dir, 'openapi.yaml'), 'utf8')) as OpenAPIV3_1.Document;
   mergeModuleFragments(doc, join(dir, 'modules'));
+  addAccessResponses(doc);
   const files = readdirSync(join(dir, 'schemas')).filter((f) => f.endsWith('.schema.json'));
   const componentNames = new Map<string, string>();
   doc.components ??= {};
@@ -62,6 +63,27 @@ function mergeModuleFragments(doc: OpenAPIV3_1.Document, modulesDir: string): vo
       into(section, entries, `components.${kind}`);
     }
     doc.tags = [...(doc.tags ?? []), ...(fragment.tags ?? [])];
+  }
+}
+
+/**
+ * The answers every operation can give because of access control, added once here rather than in
+ * each of them: 401 and 403 where a token is needed (`security` not emptied), 429 everywhere.
+ */
+function addAccessResponses(doc: OpenAPIV3_1.Document): void {
+  const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item?.[method];
+      if (!operation) continue;
+      const responses = (operation.responses ??= {});
+      const needsToken = !(Array.isArray(operation.security) && operation.security.length === 0);
+      if (needsToken) {
+        responses['401'] ??= ref('Unauthenticated');
+        responses['403'] ??= ref('Forbidden');
+      }
+      responses['429'] ??= ref('TooManyRequests');
+    }
   }
 }
 
