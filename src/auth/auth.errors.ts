@@ -27,7 +27,8 @@ export const unauthenticated = (code: string, reason: string): DomainError =>
     'www-authenticate':
       code === 'AUTH.TOKEN_MISSING'
         ? bearerChallenge()
-        : bearerChallenge('invalid_token', reason.replace(/["\\]/g, "'")),
+        : // A header value is visible ASCII only (RFC 9110 §5.5); the detail keeps the full text.
+          bearerChallenge('invalid_token', reason.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')),
   });
 
 /** Authenticated, but the policy does not allow this. Says no more than that (no leak of what exists). */

@@ -74,7 +74,7 @@ function reasonOf(err: unknown): string {
   if (err instanceof joseErrors.JWKSNoMatchingKey)
     return 'The token is signed by a key this installation does not know.';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'The token’s signature does not verify.';
+    return 'The signature of the token does not verify.';
   if (err instanceof joseErrors.JOSEError) return 'The token is not a valid signed JWT.';
   throw err; // not about the token (e.g. the database is down): the filter maps it
 }

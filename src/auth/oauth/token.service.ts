@@ -136,7 +136,7 @@ function assertionProblem(err: unknown): string {
   if (err instanceof joseErrors.JWKSNoMatchingKey)
     return 'The client assertion is signed by a key the client has not registered.';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'The client assertion’s signature does not verify.';
+    return 'The signature of the client assertion does not verify.';
   if (err instanceof joseErrors.JOSEError) return 'The client assertion is not a valid signed JWT.';
   throw err;
 }
