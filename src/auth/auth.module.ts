@@ -39,7 +39,7 @@ export class AuthModule {
         ...(devIdp ? [DevIdentityProvider] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AccessTokensService, ...(devIdp ? [DevIdentityProvider] : [])],
+      exports: [AccessTokensService, RoutePolicyCheck, ...(devIdp ? [DevIdentityProvider] : [])],
     };
   }
 }
