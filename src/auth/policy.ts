@@ -112,3 +112,22 @@ function decideFor(
   if (scope === 'ownChildren' && !principal.civicNo) return { allowed: false, reason: 'scope' };
   return { allowed: true, role, scope, kommunCode };
 }
+
+const SCOPE_LABEL: Record<Scope, string> = {
+  installation: 'all',
+  kommun: 'kommun',
+  schoolUnit: 'school units',
+  ownChildren: 'own children',
+  granted: 'if granted',
+};
+
+/** The policy table as the README shows it (a test keeps the README equal to this). */
+export function policyTableMarkdown(roles: readonly Role[]): string {
+  const header = `| action | ${roles.join(' | ')} |`;
+  const rule = `| --- | ${roles.map(() => '---').join(' | ')} |`;
+  const rows = (Object.keys(POLICY) as Action[]).map(
+    (action) =>
+      `| \`${action}\` | ${roles.map((r) => (POLICY[action][r] ? SCOPE_LABEL[POLICY[action][r]] : '')).join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}
