@@ -2,6 +2,7 @@ import { CreateFoundation1767225600000 } from './1767225600000-CreateFoundation'
 import { CreateKommunKeys1767312000000 } from './1767312000000-CreateKommunKeys';
 import { CreatePlatformsAndImports1767398400000 } from './1767398400000-CreatePlatformsAndImports';
 import { CreateAccessControl1767571200000 } from './1767571200000-CreateAccessControl';
+import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateConsentAndRequests';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateKommunKeys1767312000000,
   CreatePlatformsAndImports1767398400000,
   CreateAccessControl1767571200000,
+  CreateConsentAndRequests1767657600000,
 ];

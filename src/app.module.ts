@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module';
+import { ConsentModule } from './consent/consent.module';
 import { AppConfig } from './config/env.schema';
 import { DatabaseHandle } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -13,6 +14,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MeModule } from './me/me.module';
 import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
+import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
 
 @Module({})
 export class AppModule {
@@ -31,7 +33,9 @@ export class AppModule {
         KeysModule,
         RecordsModule,
         Ss12000ApiModule,
+        ConsentModule,
         MeModule,
+        SubjectRequestsModule,
       ],
     };
   }

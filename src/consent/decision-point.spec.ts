@@ -249,6 +249,23 @@ describe('the policy decision point', () => {
     expect(outcome(d, 'grades')).toBe('security-marking');
   });
 
+  it('lets nothing go but to the data subject while processing is restricted (GDPR Art. 18)', () => {
+    const restricted = (purpose: Purpose) =>
+      decide({
+        record: pupil(),
+        purpose,
+        recipient: null,
+        policy: DEFAULT_POLICY,
+        policyVersion: 0,
+        consents: [],
+        restricted: true,
+        now: NOW,
+      });
+    expect(outcome(restricted('transfer'), 'grades')).toBe('restricted');
+    expect(mayDisclose(restricted('provisioning'))).toBe(false);
+    expect(outcome(restricted('portability'), 'grades')).toBe('publicTask');
+  });
+
   it('says there is no guardian to ask when the record names none with custody', () => {
     const orphan = { ...pupil(), guardians: [] };
     expect(outcome(run(orphan, 'transfer'), 'contact')).toBe('no-guardian');

@@ -9,7 +9,8 @@ export type DenialReason =
   | 'not-for-purpose' // the policy never lets this category go for this purpose
   | 'security-marking' // the pupil has a security marking and the policy does not allow it for that
   | 'no-consent' // it needs consent, and that is not given (or was withdrawn, or expired)
-  | 'no-guardian'; // it needs a guardian's consent, and the record names no guardian with custody
+  | 'no-guardian' // it needs a guardian's consent, and the record names no guardian with custody
+  | 'restricted'; // GDPR Art. 18: processing is restricted, nothing goes but to the data subject
 
 export interface AllowedCategory {
   category: Category;
@@ -41,6 +42,8 @@ export interface DecisionInput {
   policy: ConsentPolicy;
   policyVersion: number;
   consents: ConsentEvent[];
+  /** GDPR Art. 18: a restriction of processing stands for this pupil. */
+  restricted?: boolean;
   now: Date;
 }
 
@@ -56,6 +59,10 @@ export const DENIAL_TEXTS: Readonly<Record<DenialReason, { sv: string; en: strin
   'no-consent': {
     sv: 'Detta kräver samtycke, och det finns inget gällande samtycke.',
     en: 'This needs consent, and there is no consent in force.',
+  },
+  restricted: {
+    sv: 'Behandlingen är begränsad på begäran (GDPR art. 18); inget lämnas ut utom till den registrerade.',
+    en: 'Processing is restricted on request (GDPR Art. 18); nothing is disclosed except to the data subject.',
   },
   'no-guardian': {
     sv: 'Detta kräver vårdnadshavares samtycke, men ingen vårdnadshavare finns registrerad.',
@@ -84,6 +91,10 @@ export function decide(input: DecisionInput): Decision {
   const allowed: AllowedCategory[] = [];
   const denied: DeniedCategory[] = [];
   for (const category of input.requested ?? CATEGORIES) {
+    if (input.restricted && purpose !== 'portability') {
+      denied.push({ category, reason: 'restricted' });
+      continue;
+    }
     let basis = rule.categories[category];
     if (basis === undefined || basis === 'never') {
       denied.push({ category, reason: 'not-for-purpose' });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
 const VERSION = 'pk1';
@@ -87,6 +87,15 @@ export class KeyEnvelope {
         'the sealed key does not authenticate for this kommun and kid (changed, or copied from elsewhere)',
       );
     }
+  }
+
+  /**
+   * HMAC-SHA-256 (base64url) under a key derived (HKDF) from the master key for this purpose: every
+   * instance on the database computes the same, and a database superuser without the master key cannot.
+   */
+  mac(purpose: string, data: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `portabel mac ${purpose}`, 32));
+    return createHmac('sha256', key).update(data, 'utf8').digest('base64url');
   }
 
   private aad(keyId: string, c: EnvelopeContext): Buffer {

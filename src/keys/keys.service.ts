@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { KommunerService } from '../kommuner/kommuner.service';
 import { Decrypted, DecryptOptions, JweDecrypter } from './jwe-decrypter';
+import { KeyEnvelope } from './key-envelope';
 import { KeyRing } from './key-ring';
 import {
   DEFAULT_ENCRYPTION,
@@ -76,6 +77,7 @@ export class KeysService implements OnApplicationBootstrap {
     private readonly repository: KommunKeysRepository,
     private readonly ring: KeyRing,
     private readonly decrypter: JweDecrypter,
+    private readonly envelope: KeyEnvelope,
   ) {
     this.baseUrl = config.PUBLIC_BASE_URL;
   }
@@ -97,6 +99,11 @@ export class KeysService implements OnApplicationBootstrap {
     } catch (err) {
       this.logger.warn(`could not check the master key against the stored keys: ${(err as Error).message}`);
     }
+  }
+
+  /** A keyed MAC for capability links and the like (see KeyEnvelope.mac); the same on every instance. */
+  mac(purpose: string, data: string): string {
+    return this.envelope.mac(purpose, data);
   }
 
   /** Makes the kommun's default signing (EdDSA) and encryption (ECDH-ES, X25519) keys unless it has them. */

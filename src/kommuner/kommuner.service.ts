@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { DomainError } from '../common/problem/domain-error';
 import { sql } from '../database/sql';
 import { TenantDb } from '../database/tenant-db';
 import { CreateKommunDto, KommunResource, PutSchoolUnitDto, SchoolUnitResource } from './kommuner.dto';
@@ -75,6 +76,17 @@ export class KommunerService {
     const result = await this.kommuner.update({ code }, { name });
     if (!result.affected) throw kommunNotFound(code);
     return this.get(code);
+  }
+
+  /** Whether the kommun is registered (a database failure still throws). */
+  async exists(code: string): Promise<boolean> {
+    try {
+      await this.assertExists(code);
+      return true;
+    } catch (err) {
+      if (err instanceof DomainError) return false;
+      throw err;
+    }
   }
 
   /** Throws the kommun's 404 unless it is registered; every tenant-scoped route starts here. */

@@ -7,6 +7,7 @@ import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
 import { RecordReader } from './record-reader';
+import { RecordRetentionService } from './record-retention.service';
 import { UpsertBatcher } from './upsert-batcher';
 
 @Module({
@@ -19,7 +20,8 @@ import { UpsertBatcher } from './upsert-batcher';
     IdempotencyService,
     UpsertBatcher,
     RecordReader,
+    RecordRetentionService,
   ],
-  exports: [RecordsService],
+  exports: [RecordsService, RecordRetentionService],
 })
 export class RecordsModule {}

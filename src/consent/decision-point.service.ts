@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import type { LossEntry } from '../adapters/vendor-adapter.port';
+import { AuditService, type AuditActor } from '../audit/audit.service';
+import type { LearnerRecord } from '../records/learner-record.types';
+import { CATEGORY_NAMES, type Category } from './categories';
+import { ConsentPoliciesService } from './consent-policies.service';
+import { ConsentsService } from './consents.service';
+import { decide, DENIAL_TEXTS, type Decision } from './decision-point';
+import { mayDisclose, minimise } from './minimise';
+import { LEGAL_BASIS_ARTICLE, LEGAL_BASIS_NAMES, type Purpose } from './purposes';
+
+/** Who is asking, for the audit log. */
+export interface DecisionContext {
+  actor: AuditActor;
+  onBehalfOf?: string | null;
+  requestId?: string | null;
+  /** The categories asked for; all when absent. */
+  requested?: readonly Category[];
+}
+
+/** What may go of one pupil: the minimised record and what was left out, or nothing at all. */
+export type Release =
+  | { released: true; decision: Decision; record: LearnerRecord; loss: LossEntry[] }
+  | { released: false; decision: Decision; loss: LossEntry[] };
+
+export interface DisclosurePreview extends Decision {
+  explained: {
+    allowed: Array<{
+      category: Category;
+      name: { sv: string; en: string };
+      basis: string;
+      article: string;
+      basisName: { sv: string; en: string };
+    }>;
+    denied: Array<{
+      category: Category;
+      name: { sv: string; en: string };
+      reason: string;
+      reasonText: { sv: string; en: string };
+    }>;
+  };
+}
+
+/**
+ * The one decision point every outflow asks (platform exports, adapter exports, transfer packages,
+ * the data subject's own export): the kommun's policy in force and the pupil's consents, decided by
+ * the pure rules in decision-point.ts, each decision written to the audit log.
+ */
+@Injectable()
+export class DecisionPointService {
+  constructor(
+    private readonly policies: ConsentPoliciesService,
+    private readonly consents: ConsentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Decides for each pupil, and audits each decision (outcome allowed if anything may go). */
+  async decide(
+    kommunCode: string,
+    pupils: ReadonlyArray<{ id: string; record: LearnerRecord }>,
+    purpose: Purpose,
+    recipient: string | null,
+    context: DecisionContext,
+  ): Promise<Map<string, Decision>> {
+    const policy = await this.policies.inForce(kommunCode);
+    const ids = pupils.map((p) => p.id);
+    const [events, restricted] = await Promise.all([
+      this.consents.eventsOf(kommunCode, ids),
+      this.consents.restricted(kommunCode, ids),
+    ]);
+    const now = new Date();
+    const decisions = new Map<string, Decision>();
+    for (const { id, record } of pupils) {
+      decisions.set(
+        id,
+        decide({
+          record,
+          purpose,
+          recipient,
+          requested: context.requested,
+          policy: policy.document,
+          policyVersion: policy.version,
+          consents: events.get(id) ?? [],
+          restricted: restricted.has(id),
+          now,
+        }),
+      );
+    }
+    await Promise.all(
+      [...decisions].map(([id, d]) =>
+        this.audit.record({
+          kommunCode,
+          actor: context.actor,
+          onBehalfOf: context.onBehalfOf ?? null,
+          action: `disclosure:${purpose}`,
+          outcome: mayDisclose(d) ? 'allowed' : 'denied',
+          pupilRecordIds: [id],
+          sections: d.allowed.map((a) => a.category),
+          legalBasis: Object.fromEntries(d.allowed.map((a) => [a.category, a.basis])),
+          requestId: context.requestId ?? null,
+          purpose,
+          recipient,
+          detail: {
+            policyVersion: d.policyVersion,
+            denied: d.denied.map((x) => `${x.category}:${x.reason}`),
+          },
+        }),
+      ),
+    );
+    return decisions;
+  }
+
+  /** Decides and minimises: exactly what may go of each pupil, and the loss report of what may not. */
+  async release(
+    kommunCode: string,
+    pupils: ReadonlyArray<{ id: string; record: LearnerRecord }>,
+    purpose: Purpose,
+    recipient: string | null,
+    context: DecisionContext,
+  ): Promise<Map<string, Release>> {
+    const decisions = await this.decide(kommunCode, pupils, purpose, recipient, context);
+    const out = new Map<string, Release>();
+    for (const { id, record } of pupils) {
+      const decision = decisions.get(id)!;
+      const minimised = minimise(record, decision);
+      out.set(
+        id,
+        mayDisclose(decision)
+          ? { released: true, decision, ...minimised }
+          : {
+              released: false,
+              decision,
+              loss: [
+                {
+                  kind: 'dropped',
+                  source: { pointer: '' },
+                  detail: `The whole record: ${DENIAL_TEXTS[decision.denied.find((x) => x.category === 'identity')?.reason ?? 'not-for-purpose'].en}`,
+                },
+              ],
+            },
+      );
+    }
+    return out;
+  }
+
+  /** The decision for one pupil with every reason in Swedish and English; audits nothing (nothing goes). */
+  async preview(
+    kommunCode: string,
+    pupil: { id: string; record: LearnerRecord },
+    purpose: Purpose,
+    recipient: string | null,
+  ): Promise<DisclosurePreview> {
+    const policy = await this.policies.inForce(kommunCode);
+    const [events, restricted] = await Promise.all([
+      this.consents.eventsOf(kommunCode, [pupil.id]),
+      this.consents.restricted(kommunCode, [pupil.id]),
+    ]);
+    const d = decide({
+      record: pupil.record,
+      purpose,
+      recipient,
+      policy: policy.document,
+      policyVersion: policy.version,
+      consents: events.get(pupil.id) ?? [],
+      restricted: restricted.has(pupil.id),
+      now: new Date(),
+    });
+    return {
+      ...d,
+      explained: {
+        allowed: d.allowed.map((a) => ({
+          category: a.category,
+          name: CATEGORY_NAMES[a.category],
+          basis: a.basis,
+          article: LEGAL_BASIS_ARTICLE[a.basis],
+          basisName: LEGAL_BASIS_NAMES[a.basis],
+        })),
+        denied: d.denied.map((x) => ({
+          category: x.category,
+          name: CATEGORY_NAMES[x.category],
+          reason: x.reason,
+          reasonText: DENIAL_TEXTS[x.reason],
+        })),
+      },
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ConsentModule } from '../consent/consent.module';
+import { JobsModule } from '../jobs/jobs.module';
+import { KeysModule } from '../keys/keys.module';
+import { KommunerModule } from '../kommuner/kommuner.module';
+import { RecordsModule } from '../records/records.module';
+import { RetentionPurge } from './retention-purge';
+import {
+  KommunRequestsController,
+  MeRequestsController,
+  PackagesController,
+} from './subject-requests.controller';
+import { SubjectRequestsRepository } from './subject-requests.repository';
+import { SubjectRequestsService } from './subject-requests.service';
+
+/** Data-subject rights: exports and their packages, rectification, restriction, erasure, retention. */
+@Module({
+  imports: [AuditModule, ConsentModule, JobsModule, KeysModule, KommunerModule, RecordsModule],
+  controllers: [MeRequestsController, KommunRequestsController, PackagesController],
+  providers: [SubjectRequestsRepository, SubjectRequestsService, RetentionPurge],
+  exports: [SubjectRequestsService],
+})
+export class SubjectRequestsModule {}
