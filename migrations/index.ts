@@ -1,10 +1,12 @@
 import { CreateFoundation1767225600000 } from './1767225600000-CreateFoundation';
 import { CreateKommunKeys1767312000000 } from './1767312000000-CreateKommunKeys';
 import { CreatePlatformsAndImports1767398400000 } from './1767398400000-CreatePlatformsAndImports';
+import { CreateAuditLog1767520800000 } from './1767520800000-CreateAuditLog';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
   CreateFoundation1767225600000,
   CreateKommunKeys1767312000000,
   CreatePlatformsAndImports1767398400000,
+  CreateAuditLog1767520800000,
 ];

@@ -4,6 +4,7 @@ import { AppConfig } from './config/env.schema';
 import { DatabaseHandle } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { AdaptersModule } from './adapters/adapters.module';
+import { AuditModule } from './audit/audit.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
@@ -28,6 +29,7 @@ export class AppModule {
         KeysModule,
         RecordsModule,
         Ss12000ApiModule,
+        AuditModule,
       ],
     };
   }
