@@ -48,7 +48,11 @@ export class AuditCheckpoints implements OnModuleDestroy {
 
   /** Waits for the checkpoints being made now: for shutdown and tests. */
   async settle(): Promise<void> {
-    await Promise.all([...this.chains.values()].map((s) => s.running ?? Promise.resolve()));
+    for (;;) {
+      const running = [...this.chains.values()].flatMap((s) => (s.running ? [s.running] : []));
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
   }
 
   /**
@@ -99,9 +103,18 @@ export class AuditCheckpoints implements OnModuleDestroy {
       }
       if (timeUp ? state.head.seq > state.checkpointed : state.head.seq - state.checkpointed >= this.every) {
         state.checkpointed = (await this.checkpoint(kommunCode)).checkpoint.seq;
+        return true;
       }
+      return false;
     })()
-      .catch((err: Error) => this.logger.error(`kommun ${kommunCode}: no checkpoint made: ${err.message}`))
-      .finally(() => (state.running = undefined));
+      .catch((err: Error) => {
+        this.logger.error(`kommun ${kommunCode}: no checkpoint made: ${err.message}`);
+        return false;
+      })
+      .then((made) => {
+        state.running = undefined;
+        // Entries that came while this one was signed may already be due for the next.
+        if (made && state.head.seq - (state.checkpointed ?? 0) >= this.every) this.run(kommunCode, state);
+      });
   }
 }

@@ -27,14 +27,14 @@ const COLUMNS = `kommun_code, seq, v, occurred_at, actor_kind, actor_subject, ac
   recipient, detail, prev_hash, hash`;
 
 // Microseconds spelled out: a value changed below the millisecond must still change the hash input.
-const SELECT = new Sql(`kommun_code AS "kommunCode", seq::text AS seq, v,
+const SELECT = new Sql(`kommun_code AS "kommunCode", seq, v,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt",
   actor_kind AS "actorKind", actor_subject AS "actorSubject", actor_role AS "actorRole",
   on_behalf_of AS "onBehalfOf", action, outcome, pupil_record_ids::text[] AS "pupilRecordIds",
   pupil_civic_no_hashes AS "pupilCivicNoHashes", sections, legal_basis AS "legalBasis",
   request_id AS "requestId", purpose, recipient, detail, prev_hash AS "prevHash", hash`);
 
-const CHECKPOINT_SELECT = new Sql(`kommun_code AS "kommunCode", seq::text AS seq, hash,
+const CHECKPOINT_SELECT = new Sql(`kommun_code AS "kommunCode", seq, hash,
   to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, jws`);
 
 type EntryRow = Omit<AuditEntry, 'seq' | 'actor' | 'v'> & {
@@ -81,7 +81,7 @@ const lockChain = (kommunCode: string): Sql =>
   sql`SELECT pg_advisory_xact_lock(hashtext('portabel.audit_log'), ${Number(kommunCode)})`;
 
 const headOf = (kommunCode: string): Sql =>
-  sql`SELECT seq::text AS seq, hash FROM audit_log WHERE kommun_code = ${kommunCode} ORDER BY seq DESC LIMIT 1`;
+  sql`SELECT seq, hash FROM audit_log WHERE kommun_code = ${kommunCode} ORDER BY seq DESC LIMIT 1`;
 
 const toHead = (row: { seq: string; hash: string } | undefined): ChainHead =>
   row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
