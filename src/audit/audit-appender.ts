@@ -25,21 +25,31 @@ export function chainOnto(head: ChainHead, prepared: readonly PreparedEntry[]): 
 }
 
 /**
- * Group commit per kommun. Entries queue per kommun; one flush at a time per kommun (in this
- * process) chains what has queued onto the head and inserts it in one statement and one commit, while
- * the next entries queue behind it. Kommuner never wait on each other.
+ * Batches of one kommun sent to the database at once. The second is chained onto the first (not yet
+ * committed) and waits for the kommun's lock while the first commits, so the round trip of one
+ * overlaps the commit of the other; only one holds the chain at a time.
+ */
+export const MAX_IN_FLIGHT = 2;
+
+/**
+ * Group commit per kommun. Entries queue per kommun; what has queued is chained onto the head and
+ * inserted in one statement and one commit, while the next entries queue behind it. Kommuner never
+ * wait on each other.
  *
  * Across instances on one database the kommun's transaction-level advisory lock orders the writers.
- * The head this process wrote last is kept, so a flush is one round trip: take the lock and insert
- * the batch only if the head is still the one it was chained onto. When another instance moved it,
- * nothing was written and the batch is chained again under the lock, on the head read there. Works
- * the same on the embedded database, where there is one session and the lock is always free.
+ * This process keeps the head it chained onto last (its tip), so a flush is one round trip: take the
+ * lock and insert the batch only if the head is still the one it was chained onto. When another
+ * instance moved it (or a batch before it failed), nothing was written and the batch is chained again
+ * under the lock, on the head read there: the chain never forks, whatever the timing. Works the same
+ * on the embedded database, where there is one session and the lock is always free.
  */
 @Injectable()
 export class AuditAppender {
   private readonly queues = new Map<string, Waiting[]>();
-  private readonly flushes = new Map<string, Promise<void>>();
-  private readonly heads = new Map<string, ChainHead>();
+  private readonly inFlight = new Map<string, number>();
+  /** Per kommun, the head the next batch chains onto: the last entry sent, committed or about to be. */
+  private readonly tips = new Map<string, ChainHead>();
+  private readonly active = new Set<Promise<void>>();
   private readonly listeners: ((kommunCode: string, head: ChainHead) => void)[] = [];
 
   constructor(private readonly repository: AuditLogRepository) {}
@@ -51,7 +61,8 @@ export class AuditAppender {
       const queue = this.queues.get(kommunCode) ?? [];
       queue.push({ entry, resolve, reject });
       this.queues.set(kommunCode, queue);
-      if (!this.flushes.has(kommunCode)) this.flushes.set(kommunCode, this.flush(kommunCode));
+      // The first entry of a quiet moment waits one turn of the event loop for company.
+      if (queue.length === 1) setImmediate(() => this.pump(kommunCode));
     });
   }
 
@@ -62,22 +73,28 @@ export class AuditAppender {
 
   /** Waits until every queued entry is written (or failed): for shutdown. */
   async drain(): Promise<void> {
-    while (this.flushes.size > 0) await Promise.all(this.flushes.values());
+    while (this.active.size > 0 || this.queues.size > 0) {
+      if (this.active.size > 0) await Promise.all(this.active);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
-  private async flush(kommunCode: string): Promise<void> {
-    // The first entry of a quiet moment waits one turn of the event loop for company.
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      for (;;) {
-        const queue = this.queues.get(kommunCode);
-        if (!queue || queue.length === 0) break;
-        await this.writeBatch(kommunCode, queue.splice(0, MAX_BATCH));
-      }
-    } finally {
-      // No await between the empty queue above and here: an append in between cannot be stranded.
+  private pump(kommunCode: string): void {
+    const queue = this.queues.get(kommunCode);
+    // Until this process knows the head, one batch at a time: the first reads it.
+    const limit = this.tips.has(kommunCode) ? MAX_IN_FLIGHT : 1;
+    while (queue && queue.length > 0 && (this.inFlight.get(kommunCode) ?? 0) < limit) {
+      this.inFlight.set(kommunCode, (this.inFlight.get(kommunCode) ?? 0) + 1);
+      const done = this.writeBatch(kommunCode, queue.splice(0, MAX_BATCH)).finally(() => {
+        this.active.delete(done);
+        this.inFlight.set(kommunCode, (this.inFlight.get(kommunCode) ?? 1) - 1);
+        this.pump(kommunCode);
+      });
+      this.active.add(done);
+    }
+    if (queue && queue.length === 0 && !this.inFlight.get(kommunCode)) {
       this.queues.delete(kommunCode);
-      this.flushes.delete(kommunCode);
+      this.inFlight.delete(kommunCode);
     }
   }
 
@@ -107,18 +124,19 @@ export class AuditAppender {
   private async write(kommunCode: string, prepared: PreparedEntry[]): Promise<AuditEntry[]> {
     let entries: AuditEntry[];
     try {
-      const head = this.heads.get(kommunCode) ?? (await this.repository.head(kommunCode));
+      const head = this.tips.get(kommunCode) ?? (await this.repository.head(kommunCode));
       entries = chainOnto(head, prepared);
+      // Set before the round trip: a batch sent meanwhile chains onto this one.
+      this.tips.set(kommunCode, headOf(entries));
       if (!(await this.repository.appendIfHead(kommunCode, head, entries))) {
         entries = await this.repository.appendLocked(kommunCode, (moved) => chainOnto(moved, prepared));
+        this.tips.set(kommunCode, headOf(entries));
       }
     } catch (err) {
-      this.heads.delete(kommunCode);
+      this.tips.delete(kommunCode);
       throw err;
     }
-    const last = entries[entries.length - 1];
-    const head = { seq: last.seq, hash: last.hash };
-    this.heads.set(kommunCode, head);
+    const head = headOf(entries);
     for (const listener of this.listeners) {
       try {
         listener(kommunCode, head);
@@ -129,3 +147,8 @@ export class AuditAppender {
     return entries;
   }
 }
+
+const headOf = (entries: AuditEntry[]): ChainHead => {
+  const last = entries[entries.length - 1];
+  return { seq: last.seq, hash: last.hash };
+};

@@ -13,6 +13,8 @@ interface ChainState {
   /** Seq of the newest checkpoint this process knows of; undefined until read from the database. */
   checkpointed?: number;
   running?: Promise<void>;
+  /** After a failure (keys unavailable, a broken chain), no new attempt before this time (ms). */
+  retryAt?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ interface ChainState {
 export class AuditCheckpoints implements OnModuleDestroy {
   private readonly logger = new Logger('AuditCheckpoints');
   private readonly every: number;
+  private readonly periodMs: number;
   private readonly chains = new Map<string, ChainState>();
   private readonly timer: NodeJS.Timeout;
 
@@ -37,8 +40,9 @@ export class AuditCheckpoints implements OnModuleDestroy {
     private readonly verifier: AuditVerifier,
   ) {
     this.every = config.AUDIT_CHECKPOINT_EVERY;
+    this.periodMs = config.AUDIT_CHECKPOINT_SECONDS * 1000;
     appender.onAppended((kommunCode, head) => this.observe(kommunCode, head));
-    this.timer = setInterval(() => this.tick(), config.AUDIT_CHECKPOINT_SECONDS * 1000);
+    this.timer = setInterval(() => this.tick(), this.periodMs);
     this.timer.unref();
   }
 
@@ -95,7 +99,8 @@ export class AuditCheckpoints implements OnModuleDestroy {
 
   /** One checkpoint at a time per chain; failures are logged (never with entry contents) and retried later. */
   private run(kommunCode: string, state: ChainState, timeUp = false): void {
-    if (state.running) return;
+    // A failed attempt is not repeated batch after batch (each would walk the same entries again).
+    if (state.running || (state.retryAt !== undefined && Date.now() < state.retryAt)) return;
     state.running = (async () => {
       if (state.checkpointed === undefined) {
         const [last] = await this.repository.listCheckpoints(kommunCode, undefined, 1);
@@ -103,12 +108,14 @@ export class AuditCheckpoints implements OnModuleDestroy {
       }
       if (timeUp ? state.head.seq > state.checkpointed : state.head.seq - state.checkpointed >= this.every) {
         state.checkpointed = (await this.checkpoint(kommunCode)).checkpoint.seq;
+        state.retryAt = undefined;
         return true;
       }
       return false;
     })()
       .catch((err: Error) => {
         this.logger.error(`kommun ${kommunCode}: no checkpoint made: ${err.message}`);
+        state.retryAt = Date.now() + this.periodMs / 2;
         return false;
       })
       .then((made) => {
