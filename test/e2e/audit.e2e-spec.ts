@@ -18,6 +18,7 @@ import { prepareEntry } from '../../src/audit/audit-input';
 import { AuditLogRepository } from '../../src/audit/audit-log.repository';
 import { AuditSecrets } from '../../src/audit/audit-secrets';
 import { AuditService } from '../../src/audit/audit.service';
+import { AuditVerifier } from '../../src/audit/audit-verifier';
 import { Sql, sql } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { KeysService } from '../../src/keys/keys.service';
@@ -498,15 +499,16 @@ describe('audit log: hash chain, checkpoints, verification, export', () => {
     expect((await verify(kommun)).ok).toBe(true);
   });
 
-  it('shows a kommun only its own chain (row-level security)', async () => {
-    const a = await chainOf(2, []);
-    const b = await chainOf(2, []);
+  it('shows a kommun only its own chain and checkpoints (row-level security)', async () => {
+    const a = await chainOf(2, [2]);
+    const b = await chainOf(2, [2]);
     const db = t.app.get(TenantDb);
-    const [seen] = await db.once<{ n: string }>(
-      a,
-      sql`SELECT count(*)::text AS n FROM audit_log WHERE kommun_code = ${b}`,
-    );
-    expect(seen.n).toBe('0');
+    for (const table of ['audit_log', 'audit_checkpoints']) {
+      const count = (kommun: string, where: string) =>
+        db.once<{ n: string }>(kommun, new Sql(`SELECT count(*)::text AS n FROM ${table} WHERE ${where}`));
+      expect((await count(a, `kommun_code = '${a}'`))[0].n).not.toBe('0');
+      expect((await count(a, `kommun_code = '${b}'`))[0].n).toBe('0');
+    }
     await expect(
       db.once(
         a,
@@ -514,6 +516,24 @@ describe('audit log: hash chain, checkpoints, verification, export', () => {
             VALUES (${b}, 99, 1, now(), 'system', 'x:y', 'allowed', ${'0'.repeat(64)}, ${'0'.repeat(64)})`,
       ),
     ).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it('does not try a checkpoint that failed again with every batch that follows', async () => {
+    const kommun = await chainOf(3, []);
+    await asSuperuser((q) =>
+      q(`UPDATE audit_log SET action = 'records:delete' WHERE kommun_code = $1 AND seq = 2`, [kommun]),
+    );
+    const attempts = jest.spyOn(t.app.get(AuditVerifier), 'verifySince');
+    try {
+      for (let i = 0; i < CHECKPOINT_EVERY + 10; i++) {
+        await audit.record(entry(kommun, i));
+        await t.app.get(AuditCheckpoints).settle();
+      }
+      expect(attempts.mock.calls.filter(([k]) => k === kommun)).toHaveLength(1);
+      expect((await get(kommun, '/checkpoints')).body.data).toEqual([]);
+    } finally {
+      attempts.mockRestore();
+    }
   });
 
   it('exports a pupil’s entries as NDJSON that a DPO verifies offline with the kommun’s JWKS', async () => {
