@@ -31,7 +31,10 @@ export type AuditJson = string | number | boolean | null | AuditJson[] | { [key:
 
 /** What a caller records. Everything is checked before it is queued; a bad entry throws at once. */
 export interface AuditEntryInput {
-  /** The kommun whose chain the entry joins; null or absent: the installation chain ('0000'). */
+  /**
+   * The kommun whose chain the entry joins. Null or absent, or a kommun that is not registered (a
+   * request can name any code): the installation chain ('0000'), with the code in `detail.unregisteredKommun`.
+   */
   kommunCode?: string | null;
   /** When it happened (millisecond precision); now when absent. */
   occurredAt?: Date;

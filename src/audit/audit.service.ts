@@ -1,7 +1,16 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/http/cursor';
 import { KommunerService } from '../kommuner/kommuner.service';
-import { AuditActor, AuditEntry, AuditEntryInput, AuditReceipt, INSTALLATION_CHAIN } from './audit-entry';
+import { DomainError } from '../common/problem/domain-error';
+import { PROBLEMS } from '../common/problem/problem-types';
+import {
+  AuditActor,
+  AuditEntry,
+  AuditEntryInput,
+  AuditReceipt,
+  INSTALLATION_CHAIN,
+  PreparedEntry,
+} from './audit-entry';
 import { prepareEntry } from './audit-input';
 import { AuditAppender } from './audit-appender';
 import { AuditCheckpoints } from './audit-checkpoints';
@@ -57,9 +66,17 @@ export class AuditService implements OnModuleDestroy {
    * the append would wait for that transaction, and the transaction for the append.
    */
   async record(entry: AuditEntryInput): Promise<AuditReceipt> {
-    const prepared = prepareEntry(entry, (kommunCode, civicNo) =>
-      this.secrets.civicNoHash(kommunCode, civicNo),
-    );
+    let prepared = this.prepare(entry);
+    const kommunCode = prepared.kommunCode;
+    // A request can name any kommun code; only registered kommuner get a chain (else anyone could
+    // start chains nobody can read or sign). The others' entries join the installation chain.
+    if (kommunCode !== INSTALLATION_CHAIN && !(await this.registered(kommunCode))) {
+      prepared = this.prepare({
+        ...entry,
+        kommunCode: INSTALLATION_CHAIN,
+        detail: { ...entry.detail, unregisteredKommun: kommunCode },
+      });
+    }
     const appended = await this.appender.append(prepared);
     return { kommunCode: appended.kommunCode, seq: appended.seq, hash: appended.hash };
   }
@@ -154,6 +171,20 @@ export class AuditService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.appender.drain();
     await this.checkpoints.settle();
+  }
+
+  private prepare(entry: AuditEntryInput): PreparedEntry {
+    return prepareEntry(entry, (kommunCode, civicNo) => this.secrets.civicNoHash(kommunCode, civicNo));
+  }
+
+  private async registered(kommunCode: string): Promise<boolean> {
+    try {
+      await this.kommuner.assertExists(kommunCode);
+      return true;
+    } catch (err) {
+      if (err instanceof DomainError && err.problem === PROBLEMS.kommunNotFound) return false;
+      throw err;
+    }
   }
 
   /** A kommun's chain, or the installation's own ('0000'). */

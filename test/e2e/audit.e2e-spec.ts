@@ -626,6 +626,18 @@ describe('audit log: hash chain, checkpoints, verification, export', () => {
     expect(list.body.data.some((e: AuditEntry) => e.seq === receipt.seq)).toBe(true);
     const taken = await request(t.server).post('/v1/kommuner').send({ code: '0000', name: 'Ingen' });
     expect(taken.status).toBe(400);
+
+    // A kommun nobody registered gets no chain of its own.
+    const stray = await audit.record({
+      kommunCode: '0002',
+      actor: { kind: 'anonymous' },
+      action: 'records:read',
+      outcome: 'denied',
+    });
+    expect(stray.kommunCode).toBe('0000');
+    const [strayEntry] = await repository.range('0000', stray.seq - 1, stray.seq, 1);
+    expect(strayEntry.detail).toEqual({ unregisteredKommun: '0002' });
+    expect((await repository.head('0002')).seq).toBe(0);
   });
 
   it('walks a chain longer than a page, a page at a time', async () => {
