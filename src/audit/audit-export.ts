@@ -4,7 +4,9 @@ import { canonicalize } from './audit-canonical';
 import { ChainHead } from './audit-entry';
 import { AuditLogRepository, EntryFilter } from './audit-log.repository';
 import { AuditSigner, EXPORT_TYP } from './audit-signer';
-import { PAGE } from './audit-verifier';
+
+/** Seqs read per query (at most this many entries held at once). */
+export const EXPORT_WINDOW = 5000;
 
 /** What the export's last line signs (its JCS form); a DPO keeps it as proof of what the log held. */
 export interface ExportStatement {
@@ -42,16 +44,16 @@ export class AuditExporter {
     const head = await this.repository.head(kommunCode);
     const digest = createHash('sha256');
     let entries = 0;
-    for (let cursor = 0; cursor < head.seq;) {
-      const page = await this.repository.filteredRange(kommunCode, filter, cursor, head.seq, PAGE);
-      for (const entry of page) {
+    // Windows of seqs, not pages of matches: each query reads a bounded slice of the chain, whatever
+    // plan the database picks for the filter.
+    for (let cursor = 0; cursor < head.seq; cursor += EXPORT_WINDOW) {
+      const upto = Math.min(head.seq, cursor + EXPORT_WINDOW);
+      for (const entry of await this.repository.filteredRange(kommunCode, filter, cursor, upto)) {
         const line = `${canonicalize(entry)}\n`;
         digest.update(line, 'utf8');
         entries++;
         yield line;
       }
-      if (page.length < PAGE) break;
-      cursor = page[page.length - 1].seq;
     }
     const statement: ExportStatement = {
       kommun: kommunCode,

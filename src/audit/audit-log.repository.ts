@@ -80,11 +80,23 @@ function values(e: AuditEntry): Sql {
 const lockChain = (kommunCode: string): Sql =>
   sql`SELECT pg_advisory_xact_lock(hashtext('portabel.audit_log'), ${Number(kommunCode)})`;
 
-const headOf = (kommunCode: string): Sql =>
-  sql`SELECT seq, hash FROM audit_log WHERE kommun_code = ${kommunCode} ORDER BY seq DESC LIMIT 1`;
+/**
+ * The chain's last entry. The embedded database has no autovacuum, hence no statistics, and its
+ * planner would then sort all of the kommun's entries to find the last one; without sorts the
+ * primary key read backwards is the only plan left (the one the server chooses anyway).
+ */
+const headOf = (kommunCode: string): Sql[] => [
+  sql`SELECT set_config('enable_sort', 'off', true)`,
+  sql`SELECT seq, hash FROM audit_log WHERE kommun_code = ${kommunCode} ORDER BY seq DESC LIMIT 1`,
+];
 
 const toHead = (row: { seq: string; hash: string } | undefined): ChainHead =>
   row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+
+/** Another writer appended at a seq this batch wanted: its head was stale. */
+const isTakenSeq = (err: unknown): boolean =>
+  (err as { code?: string; constraint?: string }).code === '23505' &&
+  (err as { constraint?: string }).constraint === 'pk_audit_log';
 
 /** The audit_log and audit_checkpoints tables, always through TenantDb (row-level security by kommun). */
 @Injectable()
@@ -92,37 +104,50 @@ export class AuditLogRepository {
   constructor(private readonly db: TenantDb) {}
 
   async head(kommunCode: string): Promise<ChainHead> {
-    const [row] = await this.db.once<{ seq: string; hash: string }>(kommunCode, headOf(kommunCode));
+    const [row] = await this.db.once<{ seq: string; hash: string }>(kommunCode, ...headOf(kommunCode));
     return toHead(row);
   }
 
   /**
-   * Inserts the chained entries in one round trip and one commit, if the chain's head is still
-   * `expected` once the kommun's lock is held; false (nothing written) if another writer moved it.
+   * Inserts the chained entries in one round trip and one commit, if `expected` is still the
+   * chain's head once the kommun's lock is held; false (nothing written) if another writer moved it.
+   * Checked without reading the head: the entry at expected.seq must have expected.hash (a primary
+   * key lookup), and the batch's seqs must be free (the primary key refuses them otherwise).
    */
   async appendIfHead(kommunCode: string, expected: ChainHead, entries: AuditEntry[]): Promise<boolean> {
-    const rows = await this.db.once(
-      kommunCode,
-      lockChain(kommunCode),
-      // A statement of its own after the lock: under READ COMMITTED its snapshot sees every append
-      // committed before the lock was granted.
-      sql`WITH head AS (${headOf(kommunCode)})
-          INSERT INTO audit_log (${new Sql(COLUMNS)})
-          SELECT * FROM (VALUES ${join(entries.map(values), ',\n')}) AS v (${new Sql(COLUMNS)})
-           WHERE coalesce((SELECT seq::bigint FROM head), 0) = ${expected.seq}
-             AND coalesce((SELECT hash FROM head), ${GENESIS_HASH}) = ${expected.hash}
-          RETURNING seq`,
-    );
-    if (rows.length !== 0 && rows.length !== entries.length)
-      throw new Error('audit append wrote part of a batch');
-    return rows.length === entries.length;
+    const after =
+      expected.seq === 0
+        ? sql`TRUE`
+        : sql`EXISTS (SELECT 1 FROM audit_log WHERE kommun_code = ${kommunCode}
+                        AND seq = ${expected.seq} AND hash = ${expected.hash})`;
+    try {
+      const rows = await this.db.once(
+        kommunCode,
+        lockChain(kommunCode),
+        // A statement of its own after the lock: under READ COMMITTED its snapshot sees every
+        // append committed before the lock was granted.
+        sql`INSERT INTO audit_log (${new Sql(COLUMNS)})
+            SELECT * FROM (VALUES ${join(entries.map(values), ',\n')}) AS v (${new Sql(COLUMNS)})
+             WHERE ${after}
+            RETURNING seq`,
+      );
+      if (rows.length !== 0 && rows.length !== entries.length) {
+        throw new Error('audit append wrote part of a batch');
+      }
+      return rows.length === entries.length;
+    } catch (err) {
+      if (isTakenSeq(err)) return false;
+      throw err;
+    }
   }
 
   /** Takes the kommun's lock, reads the head, chains the entries onto it and inserts them. */
   appendLocked(kommunCode: string, chain: (head: ChainHead) => AuditEntry[]): Promise<AuditEntry[]> {
     return this.db.transaction(kommunCode, async (tx) => {
       await tx.query(lockChain(kommunCode).text);
-      const [row] = await tx.query<{ seq: string; hash: string }>(headOf(kommunCode).text);
+      const [sorts, read] = headOf(kommunCode);
+      await tx.query(sorts.text);
+      const [row] = await tx.query<{ seq: string; hash: string }>(read.text);
       const entries = chain(toHead(row));
       await tx.query(
         sql`INSERT INTO audit_log (${new Sql(COLUMNS)}) VALUES ${join(entries.map(values), ',\n')}`.text,
@@ -131,13 +156,17 @@ export class AuditLogRepository {
     });
   }
 
-  /** Entries with afterSeq < seq <= uptoSeq, oldest first, at most `limit`. */
+  /**
+   * Entries with afterSeq < seq <= min(uptoSeq, afterSeq + limit), oldest first: a window of seqs,
+   * so that the query reads no more than a page whatever plan the database picks (seqs are
+   * consecutive in an intact chain; a window with gaps simply holds fewer entries).
+   */
   async range(kommunCode: string, afterSeq: number, uptoSeq: number, limit: number): Promise<AuditEntry[]> {
     const rows = await this.db.once<EntryRow>(
       kommunCode,
       sql`SELECT ${SELECT} FROM audit_log
-           WHERE kommun_code = ${kommunCode} AND seq > ${afterSeq} AND seq <= ${uptoSeq}
-           ORDER BY seq LIMIT ${limit}`,
+           WHERE kommun_code = ${kommunCode} AND seq > ${afterSeq} AND seq <= ${Math.min(uptoSeq, afterSeq + limit)}
+           ORDER BY seq`,
     );
     return rows.map(toEntry);
   }
@@ -158,18 +187,17 @@ export class AuditLogRepository {
     return rows.map(toEntry);
   }
 
-  /** Oldest first, afterSeq < seq <= uptoSeq: the export's pages. */
+  /** The entries that pass the filter with afterSeq < seq <= uptoSeq, oldest first: a window of the export. */
   async filteredRange(
     kommunCode: string,
     filter: EntryFilter,
     afterSeq: number,
     uptoSeq: number,
-    limit: number,
   ): Promise<AuditEntry[]> {
     const where = [...conditions(kommunCode, filter), sql`seq > ${afterSeq}`, sql`seq <= ${uptoSeq}`];
     const rows = await this.db.once<EntryRow>(
       kommunCode,
-      sql`SELECT ${SELECT} FROM audit_log WHERE ${join(where, ' AND ')} ORDER BY seq LIMIT ${limit}`,
+      sql`SELECT ${SELECT} FROM audit_log WHERE ${join(where, ' AND ')} ORDER BY seq`,
     );
     return rows.map(toEntry);
   }

@@ -126,10 +126,11 @@ export class AuditVerifier {
     while (cursor < uptoSeq) {
       const page = await this.repository.range(kommunCode, cursor, uptoSeq, PAGE);
       if (page.length === 0) {
+        const last = Math.min(uptoSeq, cursor + PAGE);
         return fail({
           seq: cursor + 1,
           reason: 'missing-entry',
-          detail: `entries ${cursor + 1} to ${uptoSeq} are missing`,
+          detail: `entries ${cursor + 1} to ${last} are missing`,
         });
       }
       const checkpoints = await this.repository.checkpoints(
