@@ -1,6 +1,7 @@
 import { CreateFoundation1767225600000 } from './1767225600000-CreateFoundation';
 import { CreateKommunKeys1767312000000 } from './1767312000000-CreateKommunKeys';
 import { CreatePlatformsAndImports1767398400000 } from './1767398400000-CreatePlatformsAndImports';
+import { CreateAuditLog1767520800000 } from './1767520800000-CreateAuditLog';
 import { CreateAccessControl1767571200000 } from './1767571200000-CreateAccessControl';
 import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateConsentAndRequests';
 
@@ -9,6 +10,7 @@ export const MIGRATIONS = [
   CreateFoundation1767225600000,
   CreateKommunKeys1767312000000,
   CreatePlatformsAndImports1767398400000,
+  CreateAuditLog1767520800000,
   CreateAccessControl1767571200000,
   CreateConsentAndRequests1767657600000,
 ];

@@ -6,6 +6,7 @@ import { DatabaseHandle } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { AdaptersModule } from './adapters/adapters.module';
 import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KeysModule } from './keys/keys.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ConsentModule,
         MeModule,
         SubjectRequestsModule,
+        AuditModule,
       ],
     };
   }

@@ -137,6 +137,19 @@ export class EnvSchema {
     message: 'must be a comma-separated list of http(s) origins, or empty',
   })
   CORS_ORIGINS = '';
+  /** The audit log signs a checkpoint of a kommun's chain after this many new entries… */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUDIT_CHECKPOINT_EVERY = 1000;
+
+  /** …and at least this often (seconds) while entries come in. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  AUDIT_CHECKPOINT_SECONDS = 300;
 
   /** Largest accepted bulk (NDJSON) request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))

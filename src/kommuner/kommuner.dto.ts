@@ -11,7 +11,8 @@ import {
 import { SCHOOL_TYPES } from '../records/school-types';
 
 export class CreateKommunDto {
-  @Matches(/^[0-9]{4}$/, { message: 'code must be a four-digit kommun code (e.g. 1980)' })
+  // 0000 is no kommun (SCB codes start with a län, 01–25): it names the installation's own audit chain.
+  @Matches(/^(?!0000)[0-9]{4}$/, { message: 'code must be a four-digit kommun code (e.g. 1980), not 0000' })
   code!: string;
 
   @IsString()

@@ -11,6 +11,8 @@ import { removeDir, serverUrl, TEST_DATA_ROOT } from '../helpers/test-database';
  * on the server (in a throwaway database there).
  */
 const EXPECTED_TABLES = [
+  'audit_checkpoints',
+  'audit_log',
   'export_file_chunks',
   'export_jobs',
   'idempotency_keys',

@@ -33,6 +33,8 @@ export const PROBLEMS = {
   preconditionFailed: t('precondition-failed', 412, 'The resource has changed since you read it'),
   preconditionRequired: t('precondition-required', 428, 'This change needs an If-Match header'),
   idempotencyKeyReused: t('idempotency-key-reused', 409, 'The Idempotency-Key was used for another request'),
+  auditChainEmpty: t('audit-chain-empty', 409, 'The audit chain has no entries yet'),
+  auditChainBroken: t('audit-chain-broken', 409, 'The audit chain does not verify'),
   databaseUnavailable: t('database-unavailable', 503, 'The database is unavailable; try again shortly'),
   internalError: t('internal-error', 500, 'Something went wrong on our side'),
 } as const;
