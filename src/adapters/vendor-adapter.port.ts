@@ -100,9 +100,7 @@ export interface KommunSigner {
 /** Verifies signatures of credentials an import receives (CLR / OB3 VC-JWTs). */
 export interface CredentialVerifier {
   /** Resolves a `kid` URL or an embedded JWK and checks the signature; never throws on a bad proof. */
-  verifyJwt(
-    jwt: string,
-  ): Promise<{
+  verifyJwt(jwt: string): Promise<{
     status: 'verified' | 'failed' | 'unverified';
     method: string;
     detail?: string;

@@ -8,9 +8,9 @@ import type { Purpose } from './purposes';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const MOTHER = '198002032384';
-const FATHER = '197905112383';
+const FATHER = '197905112384';
 const PUPIL = '201203152382'; // 14 years old on NOW
-const YOUNG = '201605052385'; // 10 years old on NOW
+const YOUNG = '201605052388'; // 10 years old on NOW
 
 function pupil(
   over: { civicNo?: string; birthDate?: string; marking?: string; fatherCustody?: boolean } = {},

@@ -111,7 +111,8 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
         const all = due.length === r.sections.length;
         if (all) await this.retention.remove(kommunCode, r.id);
         else await this.retention.purgeSections(kommunCode, r.id, due);
-        all ? removed++ : purged++;
+        if (all) removed++;
+        else purged++;
         await this.audit.record({
           kommunCode,
           actor: SYSTEM,

@@ -316,10 +316,7 @@ export class SubjectRequestsService implements OnModuleInit {
   private async credential(kommunCode: string, record: LearnerRecord): Promise<Buffer> {
     const loss: LossEntry[] = [];
     const chunks: Buffer[] = [];
-    const records = (async function* () {
-      yield record;
-    })();
-    for await (const chunk of clrAdapter.export!(records, {
+    for await (const chunk of clrAdapter.export!(oneOf(record), {
       kommunCode,
       platformId: 'portabel',
       options: {},
@@ -415,3 +412,7 @@ export class SubjectRequestsService implements OnModuleInit {
 }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+async function* oneOf<T>(item: T): AsyncIterable<T> {
+  yield await Promise.resolve(item);
+}

@@ -20,7 +20,7 @@ export interface SummaryInput {
   articles: string[];
 }
 
-const esc = (v: unknown): string =>
+const esc = (v: string | number | boolean | null | undefined): string =>
   String(v ?? '').replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -53,7 +53,7 @@ const T = {
 
 function value(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v !== 'object') return esc(v);
+  if (typeof v !== 'object') return esc(v as string | number | boolean);
   if (Array.isArray(v)) return `<ol>${v.map((x) => `<li>${value(x)}</li>`).join('')}</ol>`;
   return `<dl>${Object.entries(v as Record<string, unknown>)
     .filter(([k]) => k !== 'provenance')

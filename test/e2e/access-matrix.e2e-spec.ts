@@ -122,7 +122,11 @@ describe('access matrix: every route × every role × own and other kommun', () 
     });
     const stranger = {
       ...sampleRecord('matrix-3'),
-      pupil: { ...sampleRecord('x').pupil, civicNo: { value: '201005050529', nationality: 'SE' }, birthDate: '2010-05-05' },
+      pupil: {
+        ...sampleRecord('x').pupil,
+        civicNo: { value: '201005050529', nationality: 'SE' },
+        birthDate: '2010-05-05',
+      },
       guardians: [],
     };
     const other = await registrar.post(`/v1/kommuner/${a}/records`).send(noCustody);

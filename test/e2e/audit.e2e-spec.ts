@@ -624,7 +624,10 @@ describe('audit log: hash chain, checkpoints, verification, export', () => {
     const list = await get('0000', '/entries?action=auth:sign-in');
     expectContract(list, 'GET', '/v1/kommuner/0000/audit/entries');
     expect(list.body.data.some((e: AuditEntry) => e.seq === receipt.seq)).toBe(true);
-    const taken = await request(t.server).post('/v1/kommuner').send({ code: '0000', name: 'Ingen' });
+    const taken = await request(t.server)
+      .post('/v1/kommuner')
+      .set(await authAs(t, { role: 'operator' }))
+      .send({ code: '0000', name: 'Ingen' });
     expect(taken.status).toBe(400);
 
     // A kommun nobody registered gets no chain of its own.

@@ -71,12 +71,10 @@ describe('platforms sign in with OAuth 2.0 client credentials and private_key_jw
       privateKey: pair.privateKey,
       jwk: { ...(await exportJWK(pair.publicKey)), kid: 'vklass-1', alg: 'ES256', use: 'sig' },
     };
-    const client = await admin
-      .put(`/v1/kommuner/${kommun}/platforms/${platformId}/client`)
-      .send({
-        jwks: { keys: [key.jwk] },
-        scopes: ['records:read', 'records:write', 'changes:read', 'sections:enrolments'],
-      });
+    const client = await admin.put(`/v1/kommuner/${kommun}/platforms/${platformId}/client`).send({
+      jwks: { keys: [key.jwk] },
+      scopes: ['records:read', 'records:write', 'changes:read', 'sections:enrolments'],
+    });
     expectContract(client, 'PUT', `/v1/kommuner/${kommun}/platforms/${platformId}/client`);
     expect(client.status).toBe(200);
     clientId = client.body.clientId;

@@ -31,7 +31,9 @@ export function parseStrictJson(body: Buffer | string): unknown {
       text = fatalUtf8.decode(body);
     } catch {
       const detail = 'The body is not valid UTF-8.';
-      throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_UTF8', detail, [{ ...placeOfBadByte(body), detail }]);
+      throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_UTF8', detail, [
+        { ...placeOfBadByte(body), detail },
+      ]);
     }
   }
   if (text.trim() === '') {
@@ -46,7 +48,9 @@ export function parseStrictJson(body: Buffer | string): unknown {
     value = JSON.parse(text.normalize('NFC'));
   } catch (e) {
     const detail = `The body is not valid JSON: ${(e as Error).message}`;
-    throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_JSON', detail, [{ ...placeOf(text, e as Error), detail }]);
+    throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_JSON', detail, [
+      { ...placeOf(text, e as Error), detail },
+    ]);
   }
   // The full walk costs more than the parse; a scan of the text tells when it is needed.
   if (hasEscapes || needsWalk(text)) {
@@ -84,10 +88,12 @@ export function normaliseStrings<T>(value: T): T {
 function placeOfBadByte(body: Buffer): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const b = body[i];
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    const valid = len > 0 && i + len <= body.length && body.subarray(i + 1, i + len).every((c) => (c & 0xc0) === 0x80);
+    const len =
+      b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    const valid =
+      len > 0 && i + len <= body.length && body.subarray(i + 1, i + len).every((c) => (c & 0xc0) === 0x80);
     if (!valid) return { line, column: i - lineStart + 1 };
     if (b === 10) {
       line++;
