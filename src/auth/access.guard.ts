@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { invalidParameter, KOMMUN_CODE_DESCRIPTION, KOMMUN_CODE_PATTERN } from '../common/http/path-params';
 import type { Action } from './actions';
 import { forbidden } from './auth.errors';
+import { AuditService } from '../audit/audit.service';
+import { refusalEntry } from './access-audit';
 import { Authenticator } from './authenticator';
 import { AUTHORIZE_KEY, PUBLIC_KEY } from './authorize.decorator';
 import { decide, type Scope } from './policy';
@@ -34,16 +36,34 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly limits: RateLimits,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const action = this.reflector.getAllAndOverride<Action | undefined>(AUTHORIZE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    try {
+      return await this.decide(context, request, action);
+    } catch (err) {
+      // Every refusal and failed sign-in is in the audit log, with who (if known) and where.
+      await this.audit.record(refusalEntry(request, { action }, err));
+      throw err;
+    }
+  }
+
+  private async decide(
+    context: ExecutionContext,
+    request: GuardedRequest,
+    action: Action | undefined,
+  ): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       await this.limits.chargeAddress(request.ip);
       return true;
     }
-    const action = this.reflector.getAllAndOverride<Action | undefined>(AUTHORIZE_KEY, targets);
     if (!action) throw forbidden(); // unreachable: AuthModule checks every route at start
     const principal = await this.authenticator.authenticate(request.headers.authorization);
     request.principal = principal;

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module';
+import { AccessAuditInterceptor } from './access-audit';
 import { AdaptersModule } from '../adapters/adapters.module';
 import type { AppConfig } from '../config/env.schema';
 import { KeysModule } from '../keys/keys.module';
@@ -26,7 +28,7 @@ export class AuthModule {
     const devIdp = config.AUTH_DEV_IDP === 'on';
     return {
       module: AuthModule,
-      imports: [KeysModule, AdaptersModule, DiscoveryModule],
+      imports: [KeysModule, AdaptersModule, AuditModule, DiscoveryModule],
       controllers: [OAuthController, ...(devIdp ? [DevIdpController] : [])],
       providers: [
         AccessTokensService,
@@ -38,6 +40,7 @@ export class AuthModule {
         RoutePolicyCheck,
         ...(devIdp ? [DevIdentityProvider] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: AccessAuditInterceptor },
       ],
       exports: [AccessTokensService, RoutePolicyCheck, ...(devIdp ? [DevIdentityProvider] : [])],
     };

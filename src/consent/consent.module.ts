@@ -1,18 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
-import { KeysModule } from '../keys/keys.module';
-import { KommunerModule } from '../kommuner/kommuner.module';
 import { RecordsModule } from '../records/records.module';
-import { ConsentPoliciesService } from './consent-policies.service';
+import { ConsentCoreModule } from './consent-core.module';
 import { ConsentController } from './consent.controller';
-import { ConsentsService } from './consents.service';
-import { DecisionPointService } from './decision-point.service';
 
-/** Policies, consents and receipts, and the decision point every outflow asks. */
+/** The consent routes: the kommun's policy, a pupil's consents, disclosure previews. */
 @Module({
-  imports: [KommunerModule, KeysModule, RecordsModule, AuditModule],
+  imports: [ConsentCoreModule, RecordsModule],
   controllers: [ConsentController],
-  providers: [ConsentPoliciesService, ConsentsService, DecisionPointService],
-  exports: [ConsentPoliciesService, ConsentsService, DecisionPointService],
+  exports: [ConsentCoreModule],
 })
 export class ConsentModule {}

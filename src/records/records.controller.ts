@@ -9,7 +9,9 @@ import { ChangeResource, RecordResource } from './record.mapper';
 import { canonicalJson, sha256Hex } from './record-content';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
 import { RecordsService } from './records.service';
-import { RecordAccess } from '../auth/access-context.decorators';
+import type { AccessContext } from '../auth/access.guard';
+import { Access, RecordAccess } from '../auth/access-context.decorators';
+import { PlatformOutflow } from './platform-outflow';
 import { Authorize } from '../auth/authorize.decorator';
 import type { RecordScope } from './record-scope';
 
@@ -18,7 +20,10 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 @Controller('v1/kommuner/:kommunCode')
 export class RecordsController {
-  constructor(private readonly records: RecordsService) {}
+  constructor(
+    private readonly records: RecordsService,
+    private readonly outflow: PlatformOutflow,
+  ) {}
 
   @Post('records')
   @Authorize('records:write')
@@ -61,12 +66,22 @@ export class RecordsController {
 
   @Get('records')
   @Authorize('records:read')
-  list(
+  async list(
     @KommunCode() kommunCode: string,
     @Query() query: ListRecordsQueryDto,
     @RecordAccess() scope: RecordScope,
+    @Access() access: AccessContext,
   ) {
-    return this.records.list(kommunCode, query, scope);
+    const page = await this.records.list(kommunCode, query, scope);
+    if (!this.outflow.applies(access)) return page;
+    // To a platform: each pupil as the decision point lets them go; those of whom nothing may go are
+    // named in `withheld`, so the platform knows it is not a fault (their data stays here).
+    const out = await this.outflow.many(kommunCode, page.data, access);
+    return {
+      data: out.flatMap((o) => (o.released ? [o.resource] : [])),
+      nextCursor: page.nextCursor,
+      withheld: out.flatMap((o) => (o.released ? [] : [{ recordId: o.id, denied: o.withheld }])),
+    };
   }
 
   @Get('records/:recordId')
@@ -77,6 +92,7 @@ export class RecordsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
     @RecordAccess() scope: RecordScope,
+    @Access() access: AccessContext,
   ): Promise<string | undefined> {
     const resource = await this.records.get(kommunCode, id, scope);
     void reply.header('etag', etagFor(resource.version));
@@ -85,6 +101,8 @@ export class RecordsController {
       return undefined;
     }
     void reply.type(JSON_TYPE);
+    if (this.outflow.applies(access))
+      return JSON.stringify(await this.outflow.one(kommunCode, resource.parsed(), access));
     return resource.json;
   }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { ConsentCoreModule } from '../consent/consent-core.module';
 import { KommunerModule } from '../kommuner/kommuner.module';
+import { PlatformOutflow } from './platform-outflow';
 import { RecordsBulkController } from './records-bulk.controller';
 import { RecordsBulkService } from './records-bulk.service';
 import { RecordsController } from './records.controller';
@@ -11,7 +13,7 @@ import { RecordRetentionService } from './record-retention.service';
 import { UpsertBatcher } from './upsert-batcher';
 
 @Module({
-  imports: [KommunerModule],
+  imports: [KommunerModule, ConsentCoreModule],
   controllers: [RecordsController, RecordsBulkController],
   providers: [
     RecordsService,
@@ -21,7 +23,8 @@ import { UpsertBatcher } from './upsert-batcher';
     UpsertBatcher,
     RecordReader,
     RecordRetentionService,
+    PlatformOutflow,
   ],
-  exports: [RecordsService, RecordRetentionService],
+  exports: [RecordsService, RecordRetentionService, PlatformOutflow],
 })
 export class RecordsModule {}

@@ -3,7 +3,8 @@ import { DomainError } from '../../common/problem/domain-error';
 import { PROBLEMS } from '../../common/problem/problem-types';
 import { Ss12000DeletedQueryDto, Ss12000ItemQueryDto, Ss12000ListQueryDto } from './ss12000-api.dto';
 import { Ss12000ApiService } from './ss12000-api.service';
-import { ActingKommun, RecordAccess } from '../../auth/access-context.decorators';
+import type { AccessContext } from '../../auth/access.guard';
+import { Access, ActingKommun, RecordAccess } from '../../auth/access-context.decorators';
 import { forbidden } from '../../auth/auth.errors';
 import { Authorize } from '../../auth/authorize.decorator';
 import type { RecordScope } from '../../records/record-scope';
@@ -45,8 +46,9 @@ export class Ss12000ApiController {
     @Kommun() kommun: string | undefined,
     @Query() query: Ss12000ListQueryDto,
     @RecordAccess() scope: RecordScope,
+    @Access() access: AccessContext,
   ) {
-    return this.api.persons(kommunOf(acting, kommun), query, scope);
+    return this.api.persons(kommunOf(acting, kommun), query, scope, access);
   }
 
   @Get('persons/:id')
@@ -57,8 +59,15 @@ export class Ss12000ApiController {
     @Param('id', new PersonIdPipe()) id: string,
     @Query() query: Ss12000ItemQueryDto,
     @RecordAccess() scope: RecordScope,
+    @Access() access: AccessContext,
   ) {
-    return this.api.person(kommunOf(acting, kommun), id, query.expandReferenceNames === 'true', scope);
+    return this.api.person(
+      kommunOf(acting, kommun),
+      id,
+      query.expandReferenceNames === 'true',
+      scope,
+      access,
+    );
   }
 
   @Get('organisations')

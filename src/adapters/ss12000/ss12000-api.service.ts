@@ -5,6 +5,8 @@ import type { RecordResource } from '../../records/record.mapper';
 import type { ListRecordsQueryDto } from '../../records/records.dto';
 import { RecordScope, WHOLE_KOMMUN } from '../../records/record-scope';
 import { RecordsService } from '../../records/records.service';
+import { PlatformOutflow } from '../../records/platform-outflow';
+import type { AccessContext } from '../../auth/access.guard';
 import type { Ss12000DeletedQueryDto, Ss12000ListQueryDto } from './ss12000-api.dto';
 import { guardianRefId, organiserId, schoolUnitId } from './ss12000-ids';
 import {
@@ -41,12 +43,14 @@ export class Ss12000ApiService {
   constructor(
     private readonly records: RecordsService,
     private readonly kommuner: KommunerService,
+    private readonly outflow: PlatformOutflow,
   ) {}
 
   async persons(
     kommunCode: string,
     q: Ss12000ListQueryDto,
     scope: RecordScope = WHOLE_KOMMUN,
+    access?: AccessContext,
   ): Promise<Ss12000Page<Ss12000Person>> {
     const state = this.state('persons', q);
     const limit = Math.min(q.limit ?? DEFAULT_PERSONS_PAGE, MAX_PERSONS_PAGE);
@@ -54,8 +58,14 @@ export class Ss12000ApiService {
     const page = await this.records.list(kommunCode, query, scope).catch((err: unknown) => {
       throw asPageTokenError(err);
     });
+    // To a platform, an outflow: what the decision point lets go, and no pupil of whom nothing may.
+    const released = this.outflow.applies(access)
+      ? (await this.outflow.many(kommunCode, page.data, access)).flatMap((o) =>
+          o.released ? [o.resource] : [],
+        )
+      : page.data;
     return {
-      data: page.data.map((r) => toPerson(r, state.names)),
+      data: released.map((r) => toPerson(r, state.names)),
       pageToken: page.nextCursor
         ? encodePageToken('persons', { c: page.nextCursor, m: state.modifiedAfter, n: state.names })
         : null,
@@ -67,8 +77,13 @@ export class Ss12000ApiService {
     id: string,
     names: boolean,
     scope: RecordScope = WHOLE_KOMMUN,
+    access?: AccessContext,
   ): Promise<Ss12000Person> {
-    return toPerson((await this.records.get(kommunCode, id, scope)).parsed(), names);
+    const resource = (await this.records.get(kommunCode, id, scope)).parsed();
+    return toPerson(
+      this.outflow.applies(access) ? await this.outflow.one(kommunCode, resource, access) : resource,
+      names,
+    );
   }
 
   async organisations(kommunCode: string, q: Ss12000ListQueryDto): Promise<Ss12000Page<Ss12000Organisation>> {

@@ -1,0 +1,83 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { catchError, from, mergeMap, type Observable } from 'rxjs';
+import { AuditService, type AuditActor } from '../audit/audit.service';
+import { DomainError } from '../common/problem/domain-error';
+import type { AccessContext, GuardedRequest } from './access.guard';
+import type { Principal } from './principal';
+
+const actorOf = (principal: Principal | undefined, role?: string): AuditActor =>
+  principal
+    ? {
+        kind: principal.roles.includes('operator') ? 'operator' : principal.kind,
+        subject: principal.subject,
+        role: role ?? principal.roles[0] ?? null,
+      }
+    : { kind: 'anonymous', subject: null, role: null };
+
+/** The pupils a request touched: the route's record, or the records a page of them held. */
+function pupilsOf(params: Record<string, string> | undefined, result: unknown): string[] {
+  if (params?.recordId) return [params.recordId];
+  const r = result as { recordId?: unknown; data?: unknown } | undefined;
+  if (typeof r?.recordId === 'string') return [r.recordId];
+  if (Array.isArray(r?.data)) {
+    return r.data.flatMap((d: { id?: unknown; record?: unknown; recordId?: unknown }) =>
+      d && typeof d.id === 'string' && d.record !== undefined
+        ? [d.id]
+        : typeof d?.recordId === 'string'
+          ? [d.recordId]
+          : [],
+    );
+  }
+  return [];
+}
+
+/**
+ * The audit log's view of every authenticated request: who, acting as what, did which action in
+ * which kommun, to which pupils, and how it went. Written before the response leaves (a read is a
+ * disclosure the moment it is sent), through the audit's group commit so requests share appends.
+ */
+@Injectable()
+export class AccessAuditInterceptor implements NestInterceptor {
+  constructor(private readonly audit: AuditService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    const access = request.access;
+    if (!access) return next.handle(); // public routes: nothing of anyone's is read or written there
+    const entry = (outcome: 'allowed' | 'failed', result?: unknown, code?: string) =>
+      this.audit.record({
+        kommunCode: access.kommunCode ?? null,
+        actor: actorOf(access.principal, access.role),
+        action: access.action,
+        outcome,
+        pupilRecordIds: pupilsOf(request.params as Record<string, string>, result),
+        requestId: String(request.id),
+        detail: { method: request.method, route: request.routeOptions.url ?? '', ...(code ? { code } : {}) },
+      });
+    return next.handle().pipe(
+      mergeMap((result) => from(entry('allowed', result).then(() => result))),
+      catchError((err: unknown) =>
+        from(
+          entry('failed', undefined, err instanceof DomainError ? err.code : 'INTERNAL').then(() => {
+            throw err;
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+/** A refused request (no token, a bad one, not allowed, too many), audited by the guard before it answers. */
+export function refusalEntry(request: GuardedRequest, access: Partial<AccessContext>, err: unknown) {
+  const code = err instanceof DomainError ? err.code : 'INTERNAL';
+  const params = request.params as Record<string, string> | undefined;
+  return {
+    kommunCode: params?.kommunCode ?? request.principal?.kommunCode ?? null,
+    actor: actorOf(request.principal),
+    action: code.startsWith('AUTH.TOKEN') ? 'auth:sign-in' : (access.action ?? 'auth:request'),
+    outcome: 'denied' as const,
+    pupilRecordIds: params?.recordId && /^[0-9a-f-]{36}$/i.test(params.recordId) ? [params.recordId] : [],
+    requestId: String(request.id),
+    detail: { method: request.method, route: request.routeOptions.url ?? '', code },
+  };
+}
