@@ -48,36 +48,36 @@ const timed = async (fn) => {
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
 };
 
-async function waitFor(url, seconds = 900) {
+async function waitFor(url, auth, seconds = 900) {
   for (let i = 0; i < seconds * 5; i++) {
-    const job = await (await fetch(url)).json();
+    const job = await (await fetch(url, { headers: auth })).json();
     if (!['queued', 'running'].includes(job.state)) return job;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not finish`);
 }
 
-async function importOnce(service, path, query) {
+async function importOnce(service, auth, path, query) {
   const res = await fetch(`${service.url}/v1/kommuner/${KOMMUN}/imports?format=oneroster-1.2&${query}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/zip' },
+    headers: { 'content-type': 'application/zip', ...auth },
     body: readFileSync(path),
   });
   const job = await res.json();
   if (res.status !== 202) throw new Error(`import refused: ${JSON.stringify(job)}`);
-  return waitFor(`${service.url}/v1/kommuner/${KOMMUN}/imports/${job.id}`);
+  return waitFor(`${service.url}/v1/kommuner/${KOMMUN}/imports/${job.id}`, auth);
 }
 
-async function exportOnce(service, format) {
+async function exportOnce(service, auth, format) {
   const res = await fetch(`${service.url}/v1/kommuner/${KOMMUN}/exports`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ format }),
   });
   const job = await res.json();
-  const done = await waitFor(`${service.url}/v1/kommuner/${KOMMUN}/exports/${job.id}`);
+  const done = await waitFor(`${service.url}/v1/kommuner/${KOMMUN}/exports/${job.id}`, auth);
   if (done.state !== 'succeeded') throw new Error(`export failed: ${JSON.stringify(done.problem)}`);
-  const file = await fetch(`${service.url}${done.file.href}`);
+  const file = await fetch(`${service.url}${done.file.href}`, { headers: auth });
   await file.arrayBuffer();
   return done;
 }
@@ -113,18 +113,20 @@ async function main() {
     const databaseUrl = embedded ? undefined : await freshServerDatabase();
     const service = await startService(embedded ? { DATA_DIR: join(dir, 'data') } : { DATABASE_URL: databaseUrl, DB_POOL_SIZE: '20' });
     try {
-      await fetch(`${service.url}/v1/kommuner`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: KOMMUN, name: 'Västerås' }) });
+      const operator = await service.signIn({ roles: ['operator'] });
+      await fetch(`${service.url}/v1/kommuner`, { method: 'POST', headers: { 'content-type': 'application/json', ...operator }, body: JSON.stringify({ code: KOMMUN, name: 'Västerås' }) });
+      const registrar = await service.signIn({ roles: ['registrar'], kommun: KOMMUN });
       console.error('dry run…');
-      r.dry = await timed(() => importOnce(service, path, 'dryRun=true'));
+      r.dry = await timed(() => importOnce(service, registrar, path, 'dryRun=true'));
       resetPeak(service.child.pid);
       console.error('import…');
-      r.imp = await timed(() => importOnce(service, path, ''));
+      r.imp = await timed(() => importOnce(service, registrar, path, ''));
       r.importPeakMb = peakRssMb(service.child.pid);
       if (r.imp.value.counts.created !== N) throw new Error(`import created ${JSON.stringify(r.imp.value.counts)}`);
       console.error('exports…');
       resetPeak(service.child.pid);
-      r.exOneRoster = await timed(() => exportOnce(service, 'oneroster-1.2'));
-      r.exSs12000 = await timed(() => exportOnce(service, 'ss12000'));
+      r.exOneRoster = await timed(() => exportOnce(service, registrar, 'oneroster-1.2'));
+      r.exSs12000 = await timed(() => exportOnce(service, registrar, 'ss12000'));
       r.exportPeakMb = peakRssMb(service.child.pid);
     } finally {
       await stopService(service);

@@ -24,11 +24,11 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function post(url, body, contentType = 'application/json') {
+function post(url, auth, body, contentType = 'application/json') {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': contentType } },
+      { method: 'POST', agent, headers: { 'content-type': contentType, ...auth } },
       (res) => {
         let data = '';
         res.setEncoding('utf8');
@@ -79,10 +79,10 @@ async function rawCopy(databaseUrl, rows) {
   return { seconds, rate: rows.length / seconds };
 }
 
-function getBytes(url) {
+function getBytes(url, auth) {
   return new Promise((resolve, reject) =>
     http
-      .get(url, { agent }, (res) => {
+      .get(url, { agent, headers: auth }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks)));
@@ -100,12 +100,13 @@ function bareFastify(bodies) {
   return fastify.listen({ port: 0, host: '127.0.0.1' }).then((url) => ({ fastify, url }));
 }
 
-function cannon(url, paths) {
+function cannon(url, paths, auth = {}) {
   let i = 0;
   return autocannon({
     url,
     connections: 100,
     duration: GET_SECONDS,
+    headers: auth,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
   }).then((r) => ({
     rps: r.requests.average,
@@ -125,12 +126,16 @@ async function main() {
   );
   const results = { label, pupils: N };
   try {
+    const operator = await service.signIn({ roles: ['operator'] });
     for (const [code, name] of [
       ['1980', 'Västerås'],
       ['1981', 'API-kommun'],
     ]) {
-      await post(`${service.url}/v1/kommuner`, JSON.stringify({ code, name }));
+      await post(`${service.url}/v1/kommuner`, operator, JSON.stringify({ code, name }));
     }
+    // The registrars who send the pupils and read them back, one per kommun.
+    const bulkRegistrar = await service.signIn({ roles: ['registrar'], kommun: '1980' });
+    const apiRegistrar = await service.signIn({ roles: ['registrar'], kommun: '1981' });
     console.error('generating pupils…');
     const { lines } = seededPupils('1980', N);
     results.avgInputBytes = Math.round(lines.reduce((a, l) => a + Buffer.byteLength(l), 0) / N);
@@ -146,6 +151,7 @@ async function main() {
     let t0 = process.hrtime.bigint();
     const bulk = await post(
       `${service.url}/v1/kommuner/1980/records/bulk`,
+      bulkRegistrar,
       Readable.from(lines.map((l) => `${l}\n`)),
       'application/x-ndjson',
     );
@@ -160,7 +166,7 @@ async function main() {
     console.error(`API upserts, ${API_CONCURRENCY} concurrent…`);
     const ids = new Array(N);
     const api = await runConcurrent(N, API_CONCURRENCY, async (i) => {
-      const res = await post(`${service.url}/v1/kommuner/1981/records`, lines[i]);
+      const res = await post(`${service.url}/v1/kommuner/1981/records`, apiRegistrar, lines[i]);
       if (res.status !== 201) throw new Error(`upsert ${i}: ${res.status} ${res.body.slice(0, 300)}`);
       ids[i] = JSON.parse(res.body).id;
     });
@@ -177,9 +183,9 @@ async function main() {
     // A sample of the records, fetched once: the bare handler then serves these very bytes.
     const paths = ids.slice(0, GET_SAMPLE).map((id) => `/v1/kommuner/1981/records/${id}`);
     const bodies = [];
-    for (const p of paths) bodies.push(await getBytes(`${service.url}${p}`));
+    for (const p of paths) bodies.push(await getBytes(`${service.url}${p}`, apiRegistrar));
     resetPeak(service.child.pid);
-    results.get = await cannon(service.url, paths);
+    results.get = await cannon(service.url, paths, apiRegistrar);
     results.get.peakMb = peakRssMb(service.child.pid);
     results.peakRssMb = Math.max(results.peakRssMb, results.get.peakMb);
     await stopService(service);

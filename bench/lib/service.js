@@ -1,7 +1,9 @@
 // Starts the built service (dist/) as its own process, as `npm start` does, and measures it.
 const { spawn } = require('node:child_process');
-const { readFileSync, writeFileSync } = require('node:fs');
+const { randomUUID } = require('node:crypto');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,11 +20,56 @@ const freePort = () =>
   });
 
 /**
+ * The benchmark's own identity provider, trusted through AUTH_ISSUERS_FILE as a kommun's would be
+ * (the development one is refused with NODE_ENV=production): a key made here, its public half inline
+ * in the issuers file, and tokens for whoever the benchmark signs in as.
+ */
+async function benchIdentityProvider(dir) {
+  const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
+  const issuer = 'http://127.0.0.1/bench-idp';
+  const audience = 'portabel-bench';
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA', use: 'sig' };
+  const file = join(dir, 'issuers.json');
+  writeFileSync(
+    file,
+    JSON.stringify([
+      {
+        issuer,
+        audience,
+        jwks: { keys: [jwk] },
+        kommunClaim: 'kommun',
+        allowedRoles: ['operator', 'registrar'],
+        algorithms: ['EdDSA'],
+        types: ['JWT'],
+      },
+    ]),
+  );
+  /** Headers that make requests as this person, e.g. `{ roles: ['registrar'], kommun: '1980' }`. */
+  const signIn = async ({ roles, kommun }) => {
+    const token = await new SignJWT({ roles, ...(kommun ? { kommun } : {}) })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: 'bench' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject(`bench-${roles.join('-')}-${kommun ?? 'installation'}`)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('6h')
+      .sign(privateKey);
+    return { authorization: `Bearer ${token}` };
+  };
+  return { file, signIn };
+}
+
+/**
  * Production-like: NODE_ENV=production, info-level request logs written (to /dev/null, so the cost of
- * logging is in the figures but the output is not).
+ * logging is in the figures but the output is not), every request with a person's bearer token.
+ * Returns the service and `signIn(person)` → headers for its requests.
  */
 async function startService(env) {
   const port = await freePort();
+  const idpDir = mkdtempSync(join(tmpdir(), 'portabel-bench-idp-'));
+  const idp = await benchIdentityProvider(idpDir);
   const child = spawn(process.execPath, START_ARGS, {
     cwd: ROOT,
     env: {
@@ -33,17 +80,22 @@ async function startService(env) {
       NODE_ENV: 'production',
       // Production refuses to start on a server without a master key for the kommuner's keys.
       MASTER_KEY: process.env.MASTER_KEY ?? MASTER_KEY,
+      AUTH_ISSUERS_FILE: idp.file,
+      // One benchmark person makes every request: the per-person limit (600/min) would measure 429s.
+      RATE_LIMIT_PERSON: '1000000000',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Read once at start: the issuers file can go as soon as the service is up (or has failed to start).
+  child.once('exit', () => rmSync(idpDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/health/ready`);
-      if (res.ok) return { child, url };
+      if (res.ok) return { child, url, signIn: idp.signIn };
     } catch {
       // not listening yet
     }

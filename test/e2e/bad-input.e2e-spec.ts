@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -8,22 +9,26 @@ import { sampleRecord } from '../helpers/sample-record';
 describe('bad input', () => {
   let t: TestApp;
   let base: string;
+  let registrar: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp({ BODY_LIMIT: String(64 * 1024) });
-    base = `/v1/kommuner/${await createKommun(t)}`;
+    const kommun = await createKommun(t);
+    base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
   });
   afterAll(() => t.close());
 
   const raw = (body: string | Buffer, contentType = 'application/json') =>
     request(t.server)
       .post(`${base}/records`)
+      .set(registrar)
       .set('content-type', contentType)
       .serialize((b: unknown) => b as string) // send the bytes as they are, not JSON-encoded
       .send(body as string);
 
   const recordCount = async (): Promise<number> =>
-    (await request(t.server).get(`${base}/records?limit=200`)).body.data.length;
+    (await request(t.server).get(`${base}/records?limit=200`).set(registrar)).body.data.length;
 
   afterEach(async () => {
     expect(await recordCount()).toBe(0);
@@ -161,28 +166,34 @@ describe('bad input', () => {
   });
 
   it('bad path parameters', async () => {
-    const id = await request(t.server).get(`${base}/records/not-a-uuid`);
+    const id = await request(t.server).get(`${base}/records/not-a-uuid`).set(registrar);
     expectProblem(id, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ parameter: 'recordId', detail: expect.any(String) }],
     });
-    const kommun = await request(t.server).get('/v1/kommuner/19800/records');
+    const kommun = await request(t.server).get('/v1/kommuner/19800/records').set(registrar);
     expectProblem(kommun, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ parameter: 'kommunCode', detail: expect.any(String) }],
     });
-    const longParam = await request(t.server).get(`${base}/records/${'a'.repeat(5000)}`);
+    const longParam = await request(t.server)
+      .get(`${base}/records/${'a'.repeat(5000)}`)
+      .set(registrar);
     expect(longParam.status).toBeGreaterThanOrEqual(400);
     expect(longParam.status).toBeLessThan(500);
   });
 
   it('an unknown kommun and an unknown route', async () => {
-    const kommun = await request(t.server).post('/v1/kommuner/0000/records').send(sampleRecord('k'));
+    // A registrar of a kommun this installation does not host (the identity provider may say anything).
+    const kommun = await request(t.server)
+      .post('/v1/kommuner/0000/records')
+      .set(await authAs(t, { role: 'registrar', kommun: '0000' }))
+      .send(sampleRecord('k'));
     expectProblem(kommun, 404, 'kommun-not-found', 'KOMMUN.NOT_FOUND');
     const route = await request(t.server).get('/v1/nothing-here');
     expectProblem(route, 404, 'not-found', 'HTTP.NOT_FOUND');
   });
 
   it('a malformed percent-encoding in the path', async () => {
-    const res = await request(t.server).get(`${base}/records/%E0%A4%A`);
+    const res = await request(t.server).get(`${base}/records/%E0%A4%A`).set(registrar);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -14,24 +15,29 @@ describe('imports', () => {
   let t: TestApp;
   let kommun: string;
   let base: string;
+  let registrar: Record<string, string>;
+  let admin: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
     kommun = await createKommun(t);
     base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
+    admin = await authAs(t, { role: 'admin', kommun });
   });
   afterAll(() => t.close());
 
   const upload = (body: Buffer, query: string, contentType = 'application/json') =>
     request(t.server)
       .post(`${base}/imports?${query}`)
+      .set(registrar)
       .set('content-type', contentType)
       .serialize((b: unknown) => b as string) // the file's bytes as they are
       .send(body as unknown as string);
 
   async function finished(id: string) {
     for (let i = 0; i < 300; i++) {
-      const res = await request(t.server).get(`${base}/imports/${id}`);
+      const res = await request(t.server).get(`${base}/imports/${id}`).set(registrar);
       expectContract(res, 'GET', `${base}/imports/${id}`);
       if (!['queued', 'running'].includes(res.body.state)) return res.body;
       await new Promise((r) => setTimeout(r, 100));
@@ -39,10 +45,11 @@ describe('imports', () => {
     throw new Error('import did not finish');
   }
 
-  const livePupils = async () => (await request(t.server).get(`${base}/records?limit=200`)).body.data;
+  const livePupils = async () =>
+    (await request(t.server).get(`${base}/records?limit=200`).set(registrar)).body.data;
 
   it('lists the adapters with what each can do', async () => {
-    const res = await request(t.server).get('/v1/adapters');
+    const res = await request(t.server).get('/v1/adapters').set(registrar);
     expectContract(res, 'GET', '/v1/adapters');
     const names = res.body.data.map((a: { name: string }) => a.name);
     expect(names).toEqual(expect.arrayContaining(['ss12000', 'clr-2.0', 'xapi', 'elmo', 'google-classroom']));
@@ -53,6 +60,7 @@ describe('imports', () => {
   it('registers platforms, refusing unknown adapters, bad options and a second of the same name', async () => {
     const ok = await request(t.server)
       .post(`${base}/platforms`)
+      .set(admin)
       .send({
         name: 'ist-ss12000',
         vendor: 'IST',
@@ -64,25 +72,28 @@ describe('imports', () => {
     expect(ok.status).toBe(201);
     const dup = await request(t.server)
       .post(`${base}/platforms`)
+      .set(admin)
       .send({ name: 'ist-ss12000', vendor: 'IST', product: 'x', adapter: 'ss12000' });
     expectProblem(dup, 409, 'platform-exists', 'PLATFORM.EXISTS');
     const unknown = await request(t.server)
       .post(`${base}/platforms`)
+      .set(admin)
       .send({ name: 'nope', vendor: 'x', product: 'x', adapter: 'nope' });
     expectProblem(unknown, 404, 'adapter-not-found', 'ADAPTER.NOT_FOUND');
     const badOptions = await request(t.server)
       .post(`${base}/platforms`)
+      .set(admin)
       .send({ name: 'bad', vendor: 'x', product: 'x', adapter: 'ss12000', options: { colour: 'red' } });
     expectProblem(badOptions, 422, 'invalid-adapter-options', 'PLATFORM.INVALID_OPTIONS', {
       errors: [{ pointer: '/options/colour', detail: expect.any(String) }],
     });
-    const list = await request(t.server).get(`${base}/platforms`);
+    const list = await request(t.server).get(`${base}/platforms`).set(admin);
     expectContract(list, 'GET', `${base}/platforms`);
     expect(list.body.data).toHaveLength(1);
   });
 
   it('imports the SS 12000 sample person through a platform, in the background', async () => {
-    const platform = (await request(t.server).get(`${base}/platforms`)).body.data[0];
+    const platform = (await request(t.server).get(`${base}/platforms`).set(registrar)).body.data[0];
     const res = await upload(
       readFileSync(join(SAMPLES, 'ss12000/person.json')),
       `platform=${platform.id}&fileName=person.json`,
@@ -109,7 +120,7 @@ describe('imports', () => {
     expect(job.dryRun).toBe(true);
     expect(job.counts).toMatchObject({ created: 3, deleted: 0 });
     expect((await livePupils()).length).toBe(before);
-    const items = await request(t.server).get(`${base}/imports/${res.body.id}/items`);
+    const items = await request(t.server).get(`${base}/imports/${res.body.id}/items`).set(registrar);
     expectContract(items, 'GET', `${base}/imports/${res.body.id}/items`);
     expect(items.body.data.filter((i: any) => i.kind === 'record').map((i: any) => i.outcome)).toEqual([
       'created',
@@ -165,13 +176,16 @@ describe('imports', () => {
 
   it('exports the kommun in a format as a background job with a download, and imports it back', async () => {
     await upload(fixture('ss12000', 'ok/bundle.json'), 'format=ss12000').then((r) => finished(r.body.id));
-    const started = await request(t.server).post(`${base}/exports`).send({ format: 'ss12000' });
+    const started = await request(t.server)
+      .post(`${base}/exports`)
+      .set(registrar)
+      .send({ format: 'ss12000' });
     expectContract(started, 'POST', `${base}/exports`);
     expect(started.status).toBe(202);
     let job = started.body;
     for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const res = await request(t.server).get(`${base}/exports/${job.id}`);
+      const res = await request(t.server).get(`${base}/exports/${job.id}`).set(registrar);
       expectContract(res, 'GET', `${base}/exports/${job.id}`);
       job = res.body;
     }
@@ -179,6 +193,7 @@ describe('imports', () => {
     expect(job.recordCount).toBe((await livePupils()).length);
     const file = await request(t.server)
       .get(job.file.href)
+      .set(registrar)
       .buffer(true)
       .parse((res, cb) => {
         const chunks: Buffer[] = [];
@@ -193,16 +208,21 @@ describe('imports', () => {
     expect(again.state).toBe('succeeded');
     expect(again.counts.rejected).toBe(0);
 
-    const cannot = await request(t.server).post(`${base}/exports`).send({ format: 'google-classroom' });
+    const cannot = await request(t.server)
+      .post(`${base}/exports`)
+      .set(registrar)
+      .send({ format: 'google-classroom' });
     expectProblem(cannot, 422, 'direction-unsupported', 'EXPORT.UNSUPPORTED');
   });
 
   it('lists jobs, and keeps other kommuner out of them', async () => {
-    const list = await request(t.server).get(`${base}/imports`);
+    const list = await request(t.server).get(`${base}/imports`).set(registrar);
     expectContract(list, 'GET', `${base}/imports`);
     expect(list.body.data.length).toBeGreaterThan(3);
     const other = await createKommun(t);
-    const peek = await request(t.server).get(`/v1/kommuner/${other}/imports/${list.body.data[0].id}`);
+    const peek = await request(t.server)
+      .get(`/v1/kommuner/${other}/imports/${list.body.data[0].id}`)
+      .set(await authAs(t, { role: 'registrar', kommun: other }));
     expectProblem(peek, 404, 'import-not-found', 'IMPORT.NOT_FOUND');
   });
 });

@@ -19,6 +19,7 @@ import request, { type Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { KeyEnvelope } from '../../src/keys/key-envelope';
 import { KeysService } from '../../src/keys/keys.service';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -48,14 +49,18 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
   let a: string;
   let b: string;
   let logs: string[];
+  let adminA: Record<string, string>;
   const responses: string[] = [];
 
   const record = (res: Response): Response => {
     responses.push(res.text ?? '');
     return res;
   };
-  const get = async (path: string) => record(await request(t.server).get(path));
-  const post = async (path: string, body: object) => record(await request(t.server).post(path).send(body));
+  // The JWKS are public; the keys' management routes are called as the kommun's administrator.
+  const get = async (path: string, headers: Record<string, string> = {}) =>
+    record(await request(t.server).get(path).set(headers));
+  const post = async (path: string, body: object) =>
+    record(await request(t.server).post(path).set(adminA).send(body));
 
   const jwksPath = (k: string) => `/kommuner/${k}/.well-known/jwks.json`;
   /** The kid's URL, on the port the test server really listens on (PUBLIC_BASE_URL names port 0). */
@@ -70,6 +75,7 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
     keys = t.app.get(KeysService);
     a = await createKommun(t, 'Nyckelkommun A');
     b = await createKommun(t, 'Nyckelkommun B');
+    adminA = await authAs(t, { role: 'admin', kommun: a });
   });
   afterAll(() => t?.close());
 
@@ -116,7 +122,7 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
       ...Array.from({ length: 5 }, () => keys.signJwt(c, {}, { typ: 'race+jwt', alg: 'RS256' })),
       ...Array.from({ length: 5 }, () => get(jwksPath(c))),
     ]);
-    const list = await get(`/v1/kommuner/${c}/keys`);
+    const list = await get(`/v1/kommuner/${c}/keys`, await authAs(t, { role: 'admin', kommun: c }));
     expectContract(list, 'GET', `/v1/kommuner/${c}/keys`);
     expect(list.body.data.map((k: { use: string; alg: string }) => `${k.use}/${k.alg}`).sort()).toEqual([
       'enc/ECDH-ES',
@@ -267,7 +273,7 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
   });
 
   it('lists every key with its state, and only public parts', async () => {
-    const res = await get(`/v1/kommuner/${a}/keys`);
+    const res = await get(`/v1/kommuner/${a}/keys`, await authAs(t, { role: 'dpo', kommun: a }));
     expectContract(res, 'GET', `/v1/kommuner/${a}/keys`);
     const statuses = res.body.data.map((k: { status: string }) => k.status);
     expect(statuses).toEqual(expect.arrayContaining(['active', 'retired', 'revoked']));
@@ -301,7 +307,12 @@ describe('kommun keys: JWKS, signing, rotation, revocation, encryption at rest',
         errors: [{ parameter: 'kommunCode', detail: expect.any(String) }],
       },
     );
-    expectProblem(await get('/v1/kommuner/0000/keys'), 404, 'kommun-not-found', 'KOMMUN.NOT_FOUND');
+    expectProblem(
+      await get('/v1/kommuner/0000/keys', await authAs(t, { role: 'admin', kommun: '0000' })),
+      404,
+      'kommun-not-found',
+      'KOMMUN.NOT_FOUND',
+    );
 
     const rotate = `/v1/kommuner/${a}/keys/rotate`;
     const badCrv = await post(rotate, { use: 'sig', crv: 'X25519' });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -18,16 +19,20 @@ const enrolment = (unit: string, year: number, extra: Partial<Enrolment> = {}): 
 describe('listing records and the changes feed', () => {
   let t: TestApp;
   let base: string;
+  let registrar: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
-    base = `/v1/kommuner/${await createKommun(t)}`;
+    const kommun = await createKommun(t);
+    base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
   });
   afterAll(() => t.close());
 
   const upsert = (body: unknown) =>
     request(t.server)
       .post(`${base}/records`)
+      .set(registrar)
       .send(body as object);
 
   it('pages through every record exactly once with the cursor', async () => {
@@ -37,7 +42,7 @@ describe('listing records and the changes feed', () => {
     let cursor: string | null = null;
     do {
       const url: string = `${base}/records?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await request(t.server).get(url);
+      const res = await request(t.server).get(url).set(registrar);
       expectContract(res, 'GET', url);
       expect(res.status).toBe(200);
       expect(res.body.data.length).toBeLessThanOrEqual(3);
@@ -56,28 +61,32 @@ describe('listing records and the changes feed', () => {
     await upsert(sampleRecord('f-cancelled', { enrolments: [enrolment(unit, 7, { cancelled: true })] }));
     await upsert(sampleRecord('f-elsewhere', { enrolments: [enrolment('11112222', 7)] }));
 
-    const byUnit = await request(t.server).get(`${base}/records?schoolUnit=${unit}`);
+    const byUnit = await request(t.server).get(`${base}/records?schoolUnit=${unit}`).set(registrar);
     expect(byUnit.body.data.map((r: { id: string }) => r.id).sort()).toEqual([a.body.id, b.body.id].sort());
 
-    const byBoth = await request(t.server).get(`${base}/records?schoolUnit=${unit}&schoolYear=7`);
+    const byBoth = await request(t.server)
+      .get(`${base}/records?schoolUnit=${unit}&schoolYear=7`)
+      .set(registrar);
     expect(byBoth.body.data.map((r: { id: string }) => r.id)).toEqual([a.body.id]);
   });
 
   it('filters by updatedSince', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
     const fresh = await upsert(sampleRecord(`since-${Date.now()}`));
-    const res = await request(t.server).get(
-      `${base}/records?updatedSince=${encodeURIComponent(before)}&limit=200`,
-    );
+    const res = await request(t.server)
+      .get(`${base}/records?updatedSince=${encodeURIComponent(before)}&limit=200`)
+      .set(registrar);
     expect(res.body.data.map((r: { id: string }) => r.id)).toContain(fresh.body.id);
-    const future = await request(t.server).get(`${base}/records?updatedSince=2999-01-01T00:00:00Z`);
+    const future = await request(t.server)
+      .get(`${base}/records?updatedSince=2999-01-01T00:00:00Z`)
+      .set(registrar);
     expect(future.body.data).toEqual([]);
   });
 
   it('refuses bad query parameters with a pointer to each', async () => {
-    const res = await request(t.server).get(
-      `${base}/records?limit=0&schoolUnit=12&schoolYear=x&updatedSince=yesterday`,
-    );
+    const res = await request(t.server)
+      .get(`${base}/records?limit=0&schoolUnit=12&schoolYear=x&updatedSince=yesterday`)
+      .set(registrar);
     expectProblem(res, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: expect.arrayContaining([
         { parameter: 'limit', detail: expect.any(String) },
@@ -87,7 +96,7 @@ describe('listing records and the changes feed', () => {
       ]),
     });
     expectContract(res, 'GET', `${base}/records`);
-    const unknown = await request(t.server).get(`${base}/records?colour=red`);
+    const unknown = await request(t.server).get(`${base}/records?colour=red`).set(registrar);
     expectProblem(unknown, 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ parameter: 'colour', detail: expect.any(String) }],
     });
@@ -95,7 +104,7 @@ describe('listing records and the changes feed', () => {
 
   it('refuses a cursor it did not hand out', async () => {
     for (const cursor of ['garbage', Buffer.from('{"k":"changes","p":"1"}').toString('base64url')]) {
-      const res = await request(t.server).get(`${base}/records?cursor=${cursor}`);
+      const res = await request(t.server).get(`${base}/records?cursor=${cursor}`).set(registrar);
       expectProblem(res, 400, 'invalid-cursor', 'CURSOR.INVALID', {
         errors: [{ parameter: 'cursor', detail: expect.any(String) }],
       });
@@ -103,18 +112,18 @@ describe('listing records and the changes feed', () => {
   });
 
   it('feeds creations, updates and deletions in order, resumable from any cursor', async () => {
-    const start = await request(t.server).get(`${base}/changes?limit=1000`);
+    const start = await request(t.server).get(`${base}/changes?limit=1000`).set(registrar);
     expectContract(start, 'GET', `${base}/changes`);
     let cursor: string = start.body.nextCursor;
 
     const created = await upsert(sampleRecord('feed-1'));
     await upsert(sampleRecord('feed-1', { groups: [] }));
     await upsert(sampleRecord('feed-1', { groups: [] })); // unchanged: no change
-    await request(t.server).delete(`${base}/records/${created.body.id}`);
+    await request(t.server).delete(`${base}/records/${created.body.id}`).set(registrar);
 
     const seen: Array<{ type: string; version: number }> = [];
     for (;;) {
-      const page = await request(t.server).get(`${base}/changes?limit=2&cursor=${cursor}`);
+      const page = await request(t.server).get(`${base}/changes?limit=2&cursor=${cursor}`).set(registrar);
       expectContract(page, 'GET', `${base}/changes`);
       seen.push(
         ...page.body.data.map((c: { type: string; version: number }) => ({
@@ -130,7 +139,7 @@ describe('listing records and the changes feed', () => {
       { type: 'updated', version: 2 },
       { type: 'deleted', version: 3 },
     ]);
-    const empty = await request(t.server).get(`${base}/changes?cursor=${cursor}`);
+    const empty = await request(t.server).get(`${base}/changes?cursor=${cursor}`).set(registrar);
     expect(empty.body).toEqual({ data: [], nextCursor: cursor, hasMore: false });
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -7,16 +8,20 @@ import { sampleRecord } from '../helpers/sample-record';
 describe('bulk NDJSON', () => {
   let t: TestApp;
   let base: string;
+  let registrar: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp({ BODY_LIMIT: String(64 * 1024) });
-    base = `/v1/kommuner/${await createKommun(t)}`;
+    const kommun = await createKommun(t);
+    base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
   });
   afterAll(() => t.close());
 
   const bulk = (body: string | Buffer) =>
     request(t.server)
       .post(`${base}/records/bulk`)
+      .set(registrar)
       .set('content-type', 'application/x-ndjson')
       .serialize((b: unknown) => b as string)
       .send(body as string);
@@ -53,7 +58,7 @@ describe('bulk NDJSON', () => {
       detail: expect.any(String),
     });
 
-    const list = await request(t.server).get(`${base}/records?limit=200`);
+    const list = await request(t.server).get(`${base}/records?limit=200`).set(registrar);
     const names = Object.fromEntries(
       list.body.data.map((r: any) => [r.record.source.id, r.record.pupil.givenName]),
     );
@@ -84,7 +89,10 @@ describe('bulk NDJSON', () => {
   });
 
   it('refuses JSON where NDJSON is expected', async () => {
-    const res = await request(t.server).post(`${base}/records/bulk`).send(sampleRecord('json'));
+    const res = await request(t.server)
+      .post(`${base}/records/bulk`)
+      .set(registrar)
+      .send(sampleRecord('json'));
     expectProblem(res, 415, 'unsupported-media-type', 'BULK.MEDIA_TYPE');
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -8,17 +9,20 @@ describe('records API', () => {
   let t: TestApp;
   let kommun: string;
   let base: string;
+  let registrar: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
     kommun = await createKommun(t);
     base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
   });
   afterAll(() => t.close());
 
   const upsert = (body: unknown, headers: Record<string, string> = {}) =>
     request(t.server)
       .post(`${base}/records`)
+      .set(registrar)
       .set(headers)
       .send(body as object);
 
@@ -37,7 +41,7 @@ describe('records API', () => {
     });
     expect(created.body.record.grades[0].provenance.sourceId).toBe('p-1');
 
-    const got = await request(t.server).get(created.headers.location);
+    const got = await request(t.server).get(created.headers.location).set(registrar);
     expectContract(got, 'GET', created.headers.location);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
@@ -100,6 +104,7 @@ describe('records API', () => {
     const body = JSON.stringify(sampleRecord('p-nfc-escaped')).replace('"Märta"', '"Ma\\u0308rta"');
     const res = await request(t.server)
       .post(`${base}/records`)
+      .set(registrar)
       .set('content-type', 'application/json')
       .send(body);
     expect(res.status).toBe(201);
@@ -150,17 +155,17 @@ describe('records API', () => {
         pupil: { givenName: 'Nils', familyName: 'Holgersson', securityMarking: 'Ingen' },
       });
 
-      const missing = await request(t.server).put(url).send(next);
+      const missing = await request(t.server).put(url).set(registrar).send(next);
       expectProblem(missing, 428, 'precondition-required', 'RECORD.IF_MATCH_REQUIRED');
       expectContract(missing, 'PUT', url);
 
-      const ok = await request(t.server).put(url).set('if-match', '"v1"').send(next);
+      const ok = await request(t.server).put(url).set(registrar).set('if-match', '"v1"').send(next);
       expectContract(ok, 'PUT', url);
       expect(ok.status).toBe(200);
       expect(ok.body.version).toBe(2);
       expect(ok.headers.etag).toBe('"v2"');
 
-      const stale = await request(t.server).put(url).set('if-match', '"v1"').send(next);
+      const stale = await request(t.server).put(url).set(registrar).set('if-match', '"v1"').send(next);
       expectProblem(stale, 412, 'precondition-failed', 'RECORD.STALE');
       expectContract(stale, 'PUT', url);
     });
@@ -169,6 +174,7 @@ describe('records API', () => {
       const created = await upsert(sampleRecord('p-src'));
       const res = await request(t.server)
         .put(`${base}/records/${created.body.id}`)
+        .set(registrar)
         .set('if-match', '"v1"')
         .send(sampleRecord('p-other'));
       expectProblem(res, 422, 'record-source-immutable', 'RECORD.SOURCE_IMMUTABLE', {
@@ -191,6 +197,7 @@ describe('records API', () => {
       const created = await upsert(sampleRecord('p-304'));
       const res = await request(t.server)
         .get(`${base}/records/${created.body.id}`)
+        .set(registrar)
         .set('if-none-match', '"v1"');
       expect(res.status).toBe(304);
       expect(res.text).toBe('');
@@ -201,12 +208,12 @@ describe('records API', () => {
     it('hides the record (410), leaves a tombstone in the feed, and a later upsert brings it back', async () => {
       const created = await upsert(sampleRecord('p-del'));
       const url = `${base}/records/${created.body.id}`;
-      const del = await request(t.server).delete(url);
+      const del = await request(t.server).delete(url).set(registrar);
       expect(del.status).toBe(204);
-      const gone = await request(t.server).get(url);
+      const gone = await request(t.server).get(url).set(registrar);
       expectProblem(gone, 410, 'record-deleted', 'RECORD.DELETED');
       expectContract(gone, 'GET', url);
-      const again = await request(t.server).delete(url);
+      const again = await request(t.server).delete(url).set(registrar);
       expectProblem(again, 410, 'record-deleted', 'RECORD.DELETED');
 
       const back = await upsert(sampleRecord('p-del'));
@@ -215,7 +222,9 @@ describe('records API', () => {
     });
 
     it('is 404 for an unknown id', async () => {
-      const res = await request(t.server).delete(`${base}/records/00000000-0000-4000-8000-000000000000`);
+      const res = await request(t.server)
+        .delete(`${base}/records/00000000-0000-4000-8000-000000000000`)
+        .set(registrar);
       expectProblem(res, 404, 'record-not-found', 'RECORD.NOT_FOUND');
     });
 
@@ -223,6 +232,7 @@ describe('records API', () => {
       const created = await upsert(sampleRecord('p-del-lock'));
       const res = await request(t.server)
         .delete(`${base}/records/${created.body.id}`)
+        .set(registrar)
         .set('if-match', '"v9"');
       expectProblem(res, 412, 'precondition-failed', 'RECORD.STALE');
     });

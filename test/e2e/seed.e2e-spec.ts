@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { seed } from '../../src/cli/seed.command';
 import { loadConfig } from '../../src/config/env.schema';
 import { createTestApp, TestApp } from '../helpers/create-test-app';
@@ -34,11 +35,12 @@ describe('seed', () => {
     expect(out.join('')).toMatch(/created 0, updated 0, unchanged 60/);
 
     t = await createTestApp(dataDir ? { DATA_DIR: dataDir } : {});
-    const kommunRes = await request(t.server).get(`/v1/kommuner/${kommun}`);
+    const registrar = await authAs(t, { role: 'registrar', kommun });
+    const kommunRes = await request(t.server).get(`/v1/kommuner/${kommun}`).set(registrar);
     expect(kommunRes.body.name).toBe('Umeå');
-    const units = await request(t.server).get(`/v1/kommuner/${kommun}/school-units`);
+    const units = await request(t.server).get(`/v1/kommuner/${kommun}/school-units`).set(registrar);
     expect(units.body.data.length).toBeGreaterThan(0);
-    const page = await request(t.server).get(`/v1/kommuner/${kommun}/records?limit=200`);
+    const page = await request(t.server).get(`/v1/kommuner/${kommun}/records?limit=200`).set(registrar);
     expect(page.body.data).toHaveLength(60);
     const markings = new Set(
       page.body.data.map(

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { guardianRefId, organiserId, schoolUnitId } from '../../src/adapters/ss12000/ss12000-ids';
+import { authAs, type Caller } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -10,21 +11,37 @@ describe('read-only SS 12000 API', () => {
   let kommun: string;
   let other: string;
   const ids: Record<string, string> = {};
+  /** A moment before any pupil of this file was written. */
+  let writingStarted: string;
+  /** Each kommun's SS 12000 client: a platform granted every scope (the API's intended callers). */
+  const platformOf: Record<string, Record<string, string>> = {};
+  const registrarOf: Record<string, Record<string, string>> = {};
 
-  const get = (path: string, kommunCode: string | null = kommun) => {
-    const req = request(t.server).get(path);
-    return kommunCode === null ? req : req.set('X-Kommun', kommunCode);
+  /**
+   * A GET as the platform of `caller`'s kommun. The kommun read is the token's; `xKommun` is sent as
+   * the X-Kommun header (as SS 12000 clients do out of habit): by default the caller's own, null: none.
+   */
+  const get = (path: string, caller: string = kommun, xKommun: string | null = caller) => {
+    const req = request(t.server).get(path).set(platformOf[caller]);
+    return xKommun === null ? req : req.set('X-Kommun', xKommun);
   };
   const upsert = (kommunCode: string, body: object) =>
-    request(t.server).post(`/v1/kommuner/${kommunCode}/records`).send(body);
+    request(t.server).post(`/v1/kommuner/${kommunCode}/records`).set(registrarOf[kommunCode]).send(body);
+  const headersAs = (caller: Caller) => authAs(t, caller);
 
   beforeAll(async () => {
     t = await createTestApp();
     kommun = await createKommun(t, 'Ss12000kommun');
     other = await createKommun(t, 'Annan kommun');
+    for (const k of [kommun, other]) {
+      platformOf[k] = await headersAs({ role: 'platform', kommun: k, platform: 'ss12000-client' });
+      registrarOf[k] = await headersAs({ role: 'registrar', kommun: k });
+    }
     await request(t.server)
       .put(`/v1/kommuner/${kommun}/school-units/12345678`)
+      .set(await headersAs({ role: 'admin', kommun }))
       .send({ name: 'Västra skolan', schoolTypes: ['GR', 'FKLASS'] });
+    writingStarted = new Date().toISOString();
     const enrolments = [
       {
         organiserCode: kommun,
@@ -112,7 +129,7 @@ describe('read-only SS 12000 API', () => {
   });
 
   it('filters by meta.modified.after, and keeps the filter in the pageToken', async () => {
-    const before = new Date(Date.now() - 1000).toISOString();
+    const before = writingStarted;
     await new Promise((resolve) => setTimeout(resolve, 20));
     const later = sampleRecord('ss-b', {
       enrolments: [
@@ -178,15 +195,16 @@ describe('read-only SS 12000 API', () => {
 
   it('lists deleted pupils in deletedEntities, and not once they are written again', async () => {
     const started = new Date().toISOString();
-    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.d}`).expect(204);
-    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.e}`).expect(204);
+    const registrar = registrarOf[kommun];
+    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.d}`).set(registrar).expect(204);
+    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.e}`).set(registrar).expect(204);
     await upsert(kommun, sampleRecord('ss-e'));
     const path = `/ss12000/v2/deletedEntities?after=${encodeURIComponent(started)}`;
     const res = await get(path);
     expectContract(res, 'GET', path);
     expect(res.body).toEqual({ data: { persons: [ids.d] }, pageToken: null });
 
-    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.c}`).expect(204);
+    await request(t.server).delete(`/v1/kommuner/${kommun}/records/${ids.c}`).set(registrar).expect(204);
     const paged: string[] = [];
     let token: string | null = null;
     do {
@@ -213,23 +231,41 @@ describe('read-only SS 12000 API', () => {
     expect(list.body.data.map((p: { id: string }) => p.id)).toEqual([ids.elsewhere]);
     const deleted = await get('/ss12000/v2/deletedEntities', other);
     expect(deleted.body).toEqual({ data: { persons: [] }, pageToken: null });
+    // Naming this kommun in X-Kommun does not get another kommun's caller in: the token decides.
+    for (const list of ['persons', `persons/${ids.a}`, 'organisations', 'deletedEntities']) {
+      const mismatch = await get(`/ss12000/v2/${list}`, other, kommun);
+      expectProblem(mismatch, 403, 'forbidden', 'AUTH.FORBIDDEN');
+      expect(mismatch.text).not.toMatch(/Märta|Öberg|201203152382|Västra skolan/);
+    }
   });
 
-  it('refuses requests without a valid X-Kommun, a bad id, a forged pageToken and unknown parameters', async () => {
-    const missing = await get('/ss12000/v2/persons', null);
+  it('reads the caller’s kommun without X-Kommun, and refuses a caller without a token', async () => {
+    const missing = await get('/ss12000/v2/persons', kommun, null);
     expectContract(missing, 'GET', '/ss12000/v2/persons');
-    expectProblem(missing, 400, 'validation-failed', 'REQUEST.INVALID', {
-      errors: [{ parameter: 'X-Kommun', detail: expect.any(String) }],
-    });
-    expectProblem(await get('/ss12000/v2/persons', '19800'), 400, 'validation-failed', 'REQUEST.INVALID', {
-      errors: [{ parameter: 'X-Kommun', detail: expect.any(String) }],
-    });
+    expect(missing.status).toBe(200);
+    expect(missing.body).toEqual((await get('/ss12000/v2/persons')).body);
+    const anonymous = await request(t.server).get('/ss12000/v2/persons').set('X-Kommun', kommun);
+    expectContract(anonymous, 'GET', '/ss12000/v2/persons');
+    expectProblem(anonymous, 401, 'unauthenticated', 'AUTH.TOKEN_MISSING');
+  });
+
+  it('refuses requests with a bad X-Kommun, a bad id, a forged pageToken and unknown parameters', async () => {
     expectProblem(
-      await get('/ss12000/v2/organisations', '0001'),
-      404,
-      'kommun-not-found',
-      'KOMMUN.NOT_FOUND',
+      await get('/ss12000/v2/persons', kommun, '19800'),
+      400,
+      'validation-failed',
+      'REQUEST.INVALID',
+      {
+        errors: [{ parameter: 'X-Kommun', detail: expect.any(String) }],
+      },
     );
+    expectProblem(await get('/ss12000/v2/organisations', kommun, '0001'), 403, 'forbidden', 'AUTH.FORBIDDEN');
+    // A caller of a kommun this installation does not host (the identity provider may say anything).
+    const unhosted = await request(t.server)
+      .get('/ss12000/v2/organisations')
+      .set(await headersAs({ role: 'admin', kommun: '0001' }))
+      .set('X-Kommun', '0001');
+    expectProblem(unhosted, 404, 'kommun-not-found', 'KOMMUN.NOT_FOUND');
     expectProblem(await get('/ss12000/v2/persons/123456789'), 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ parameter: 'id', detail: expect.any(String) }],
     });

@@ -1,11 +1,13 @@
 import { DataSource } from 'typeorm';
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { sampleRecord } from '../helpers/sample-record';
 
 /**
- * No request can read or change another kommun's data: each endpoint is tried with kommun B's path
- * on kommun A's data. Then the second wall: raw SQL as the application's role, with B's tenant set,
+ * No request can read or change another kommun's data: a caller of kommun B is refused (403) on
+ * kommun A's paths by the access guard, and each endpoint is tried by B's caller with B's path on
+ * kommun A's data. Then the second wall: raw SQL as the application's role, with B's tenant set,
  * sees and changes none of A's rows.
  */
 describe('tenant isolation', () => {
@@ -13,31 +15,88 @@ describe('tenant isolation', () => {
   let a: string;
   let b: string;
   let recordA: { id: string; version: number };
+  let recordB: { id: string };
+  /** Callers of each kommun: registrars (records) and administrators (school units). */
+  let registrarA: Record<string, string>;
+  let registrarB: Record<string, string>;
+  let adminA: Record<string, string>;
+  let adminB: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp();
     a = await createKommun(t, 'Kommun A');
     b = await createKommun(t, 'Kommun B');
+    registrarA = await authAs(t, { role: 'registrar', kommun: a });
+    registrarB = await authAs(t, { role: 'registrar', kommun: b });
+    adminA = await authAs(t, { role: 'admin', kommun: a });
+    adminB = await authAs(t, { role: 'admin', kommun: b });
     recordA = (
-      await request(t.server).post(`/v1/kommuner/${a}/records`).send(sampleRecord('shared-source-id'))
+      await request(t.server)
+        .post(`/v1/kommuner/${a}/records`)
+        .set(registrarA)
+        .send(sampleRecord('shared-source-id'))
+    ).body;
+    recordB = (
+      await request(t.server)
+        .post(`/v1/kommuner/${b}/records`)
+        .set(registrarB)
+        .send(
+          sampleRecord('only-in-b', {
+            pupil: { givenName: 'Bo', familyName: 'Bsson', securityMarking: 'Ingen' },
+          }),
+        )
     ).body;
     await request(t.server)
       .put(`/v1/kommuner/${a}/school-units/11223344`)
+      .set(adminA)
       .send({ name: 'A-skolan', schoolTypes: ['GR'] });
   });
   afterAll(() => t.close());
 
-  const recordOfA = () => request(t.server).get(`/v1/kommuner/${a}/records/${recordA.id}`);
+  const recordOfA = () => request(t.server).get(`/v1/kommuner/${a}/records/${recordA.id}`).set(registrarA);
+
+  it("a caller of kommun B is refused (403) on every one of kommun A's paths, and learns nothing", async () => {
+    const record = sampleRecord('shared-source-id');
+    const unit = { name: 'B-skolan', schoolTypes: ['GR'] };
+    const pathsOfA: Array<[method: 'get' | 'put' | 'post' | 'delete', path: string, body?: object]> = [
+      ['get', `/v1/kommuner/${a}/records/${recordA.id}`],
+      ['put', `/v1/kommuner/${a}/records/${recordA.id}`, record],
+      ['delete', `/v1/kommuner/${a}/records/${recordA.id}`],
+      ['post', `/v1/kommuner/${a}/records`, record],
+      ['get', `/v1/kommuner/${a}/records`],
+      ['get', `/v1/kommuner/${a}/changes`],
+      ['get', `/v1/kommuner/${a}/school-units`],
+      ['get', `/v1/kommuner/${a}/school-units/11223344`],
+      ['put', `/v1/kommuner/${a}/school-units/11223344`, unit],
+      ['delete', `/v1/kommuner/${a}/school-units/11223344`],
+    ];
+    for (const [method, path, body] of pathsOfA) {
+      const caller = path.includes('/school-units') ? adminB : registrarB;
+      const req = request(t.server)[method](path).set(caller).set('if-match', '"v1"');
+      const res = body ? await req.send(body) : await req;
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 403 });
+      expect(JSON.stringify(res.body)).not.toMatch(/Märta|Öberg|201203152382|A-skolan/);
+    }
+    expect((await recordOfA()).body).toMatchObject({ version: 1, record: { pupil: { givenName: 'Märta' } } });
+    expect((await request(t.server).get(`/v1/kommuner/${a}/school-units/11223344`).set(adminA)).status).toBe(
+      200,
+    );
+  });
 
   it('GET a record through another kommun is 404, with nothing of the record in the body', async () => {
-    const res = await request(t.server).get(`/v1/kommuner/${b}/records/${recordA.id}`);
+    const res = await request(t.server).get(`/v1/kommuner/${b}/records/${recordA.id}`).set(registrarB);
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).not.toMatch(/Märta|Öberg|201203152382/);
+    // And the other way round: A's own caller on A's path cannot reach B's record by its id.
+    const fromA = await request(t.server).get(`/v1/kommuner/${a}/records/${recordB.id}`).set(registrarA);
+    expect(fromA.status).toBe(404);
+    expect(JSON.stringify(fromA.body)).not.toMatch(/Bsson/);
   });
 
   it('PUT through another kommun is 404 and leaves the record alone', async () => {
     const res = await request(t.server)
       .put(`/v1/kommuner/${b}/records/${recordA.id}`)
+      .set(registrarB)
       .set('if-match', '"v1"')
       .send(
         sampleRecord('shared-source-id', {
@@ -49,13 +108,16 @@ describe('tenant isolation', () => {
   });
 
   it('DELETE through another kommun is 404 and leaves the record alone', async () => {
-    expect((await request(t.server).delete(`/v1/kommuner/${b}/records/${recordA.id}`)).status).toBe(404);
+    expect(
+      (await request(t.server).delete(`/v1/kommuner/${b}/records/${recordA.id}`).set(registrarB)).status,
+    ).toBe(404);
     expect((await recordOfA()).status).toBe(200);
   });
 
   it('an upsert with the same source in another kommun makes a separate record', async () => {
     const res = await request(t.server)
       .post(`/v1/kommuner/${b}/records`)
+      .set(registrarB)
       .send(
         sampleRecord('shared-source-id', {
           pupil: { givenName: 'Other', familyName: 'Pupil', securityMarking: 'Ingen' },
@@ -67,25 +129,33 @@ describe('tenant isolation', () => {
   });
 
   it("lists, changes and school units of one kommun never show another's", async () => {
-    const list = await request(t.server).get(`/v1/kommuner/${b}/records?limit=200`);
+    const list = await request(t.server).get(`/v1/kommuner/${b}/records?limit=200`).set(registrarB);
     expect(list.body.data.map((r: { id: string }) => r.id)).not.toContain(recordA.id);
-    const changes = await request(t.server).get(`/v1/kommuner/${b}/changes?limit=1000`);
+    const changes = await request(t.server).get(`/v1/kommuner/${b}/changes?limit=1000`).set(registrarB);
     expect(changes.body.data.map((c: { recordId: string }) => c.recordId)).not.toContain(recordA.id);
-    const units = await request(t.server).get(`/v1/kommuner/${b}/school-units`);
+    const units = await request(t.server).get(`/v1/kommuner/${b}/school-units`).set(adminB);
     expect(units.body.data).toEqual([]);
-    expect((await request(t.server).get(`/v1/kommuner/${b}/school-units/11223344`)).status).toBe(404);
-    expect((await request(t.server).delete(`/v1/kommuner/${b}/school-units/11223344`)).status).toBe(404);
-    expect((await request(t.server).get(`/v1/kommuner/${a}/school-units/11223344`)).status).toBe(200);
+    expect((await request(t.server).get(`/v1/kommuner/${b}/school-units/11223344`).set(adminB)).status).toBe(
+      404,
+    );
+    expect(
+      (await request(t.server).delete(`/v1/kommuner/${b}/school-units/11223344`).set(adminB)).status,
+    ).toBe(404);
+    expect((await request(t.server).get(`/v1/kommuner/${a}/school-units/11223344`).set(adminA)).status).toBe(
+      200,
+    );
   });
 
   it('an Idempotency-Key of one kommun is not seen by another', async () => {
     const key = `tenant-key-${Date.now()}`;
     const first = await request(t.server)
       .post(`/v1/kommuner/${a}/records`)
+      .set(registrarA)
       .set('idempotency-key', key)
       .send(sampleRecord('idem-a'));
     const second = await request(t.server)
       .post(`/v1/kommuner/${b}/records`)
+      .set(registrarB)
       .set('idempotency-key', key)
       .send(sampleRecord('idem-b'));
     expect(first.status).toBe(201);

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import request from 'supertest';
+import { authAs } from '../helpers/auth';
 import { DataSource } from 'typeorm';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
@@ -12,14 +13,16 @@ import { serverUrl } from '../helpers/test-database';
 describe('losing the database connection', () => {
   let t: TestApp;
   let kommun: string;
+  let registrar: Record<string, string>;
 
   beforeAll(async () => {
     t = await createTestApp({ DB_POOL_SIZE: '1' });
     kommun = await createKommun(t);
+    registrar = await authAs(t, { role: 'registrar', kommun });
   });
   afterAll(() => t.close());
 
-  const list = () => request(t.server).get(`/v1/kommuner/${kommun}/records`);
+  const list = () => request(t.server).get(`/v1/kommuner/${kommun}/records`).set(registrar);
 
   async function eventuallyOk(): Promise<void> {
     for (let i = 0; i < 20; i++) {

@@ -13,6 +13,9 @@ import { removeDir, serverUrl, TEST_DATA_ROOT } from '../helpers/test-database';
 const EXPECTED_TABLES = [
   'audit_checkpoints',
   'audit_log',
+  'client_assertion_jtis',
+  'consent_policies',
+  'consents',
   'export_file_chunks',
   'export_jobs',
   'idempotency_keys',
@@ -22,9 +25,14 @@ const EXPECTED_TABLES = [
   'kommun_keys',
   'kommuner',
   'learner_records',
+  'platform_clients',
   'platforms',
+  'processing_restrictions',
   'record_changes',
   'school_units',
+  'subject_request_events',
+  'subject_request_files',
+  'subject_requests',
 ];
 
 describe('migrations', () => {
