@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { AuditService, type AuditActor } from '../audit/audit.service';
+import { isUuid } from '../common/http/uuid';
 import { DomainError } from '../common/problem/domain-error';
 import type { AccessContext, GuardedRequest } from './access.guard';
 import type { Principal } from './principal';
@@ -16,7 +17,8 @@ const actorOf = (principal: Principal | undefined, role?: string): AuditActor =>
 
 /** The pupils a request touched: the route's record, or the records a page of them held. */
 function pupilsOf(params: Record<string, string> | undefined, result: unknown): string[] {
-  if (params?.recordId) return [params.recordId];
+  // The route's id only once its pipe has passed it (a malformed one fails the request, not the log).
+  if (params?.recordId) return isUuid(params.recordId) ? [params.recordId] : [];
   const r = result as { recordId?: unknown; data?: unknown } | undefined;
   if (typeof r?.recordId === 'string') return [r.recordId];
   if (Array.isArray(r?.data)) {
@@ -72,11 +74,15 @@ export function refusalEntry(request: GuardedRequest, access: Partial<AccessCont
   const code = err instanceof DomainError ? err.code : 'INTERNAL';
   const params = request.params as Record<string, string> | undefined;
   return {
-    kommunCode: params?.kommunCode ?? request.principal?.kommunCode ?? null,
+    // A malformed code in the path names no chain: such a refusal joins the installation's.
+    kommunCode:
+      (params?.kommunCode && /^[0-9]{4}$/.test(params.kommunCode) ? params.kommunCode : undefined) ??
+      request.principal?.kommunCode ??
+      null,
     actor: actorOf(request.principal),
     action: code.startsWith('AUTH.TOKEN') ? 'auth:sign-in' : (access.action ?? 'auth:request'),
     outcome: 'denied' as const,
-    pupilRecordIds: params?.recordId && /^[0-9a-f-]{36}$/i.test(params.recordId) ? [params.recordId] : [],
+    pupilRecordIds: params?.recordId && isUuid(params.recordId) ? [params.recordId] : [],
     requestId: String(request.id),
     detail: { method: request.method, route: request.routeOptions.url ?? '', code },
   };

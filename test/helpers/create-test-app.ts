@@ -25,7 +25,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    DB_POOL_SIZE: '8',
+    DB_POOL_SIZE: '4',
     AUTH_DEV_IDP: 'on',
     ...(url ? { DATABASE_URL: url } : { DATA_DIR: dataDir }),
     ...overrides,
