@@ -18,7 +18,7 @@ const { runConcurrent, fmt, pct } = require('./lib/stats');
 
 const embedded = process.argv.includes('--embedded');
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const CALLS = Number(process.env.BENCH_AUDIT_CALLS ?? (embedded ? 4000 : 20000));
+const CALLS = Number(process.env.BENCH_AUDIT_CALLS ?? (embedded ? 4000 : 10000));
 const SOLO_CALLS = Number(process.env.BENCH_AUDIT_SOLO_CALLS ?? (embedded ? 1000 : 3000));
 const POOL = 10;
 const KOMMUNER = Array.from({ length: 10 }, (_, i) => String(1980 + i));

@@ -43,6 +43,8 @@ function checkPeriod(filter: { from?: Date; to?: Date }): void {
  */
 @Injectable()
 export class AuditService implements OnModuleDestroy {
+  private readonly lookups = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly appender: AuditAppender,
     private readonly secrets: AuditSecrets,
@@ -177,14 +179,23 @@ export class AuditService implements OnModuleDestroy {
     return prepareEntry(entry, (kommunCode, civicNo) => this.secrets.civicNoHash(kommunCode, civicNo));
   }
 
-  private async registered(kommunCode: string): Promise<boolean> {
-    try {
-      await this.kommuner.assertExists(kommunCode);
-      return true;
-    } catch (err) {
-      if (err instanceof DomainError && err.problem === PROBLEMS.kommunNotFound) return false;
-      throw err;
+  /** One look-up per kommun at a time, however many entries arrive for it at once (a burst at start). */
+  private registered(kommunCode: string): Promise<boolean> {
+    let pending = this.lookups.get(kommunCode);
+    if (!pending) {
+      pending = this.kommuner
+        .assertExists(kommunCode)
+        .then(
+          () => true,
+          (err) => {
+            if (err instanceof DomainError && err.problem === PROBLEMS.kommunNotFound) return false;
+            throw err;
+          },
+        )
+        .finally(() => this.lookups.delete(kommunCode));
+      this.lookups.set(kommunCode, pending);
     }
+    return pending;
   }
 
   /** A kommun's chain, or the installation's own ('0000'). */
