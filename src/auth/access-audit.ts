@@ -33,6 +33,13 @@ function pupilsOf(params: Record<string, string> | undefined, result: unknown): 
   return [];
 }
 
+const NOT_ENTERED: ReadonlySet<string> = new Set([
+  'audit:read',
+  'audit:verify',
+  'audit:export',
+  'adapters:read',
+]);
+
 /**
  * The audit log's view of every authenticated request: who, acting as what, did which action in
  * which kommun, to which pupils, and how it went. Written before the response leaves (a read is a
@@ -45,14 +52,16 @@ export class AccessAuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const access = request.access;
-    if (!access) return next.handle(); // public routes: nothing of anyone's is read or written there
+    // Public routes read or write nothing of anyone's; the DPO's work on the audit log itself is not
+    // entered in it (its entries hold no personal data, and an export records itself, signed).
+    if (!access || NOT_ENTERED.has(access.action)) return next.handle();
     const entry = (outcome: 'allowed' | 'failed', result?: unknown, code?: string) =>
       this.audit.record({
         kommunCode: access.kommunCode ?? null,
         actor: actorOf(access.principal, access.role),
         action: access.action,
         outcome,
-        pupilRecordIds: pupilsOf(request.params as Record<string, string>, result),
+        pupilRecordIds: request.auditPupils ?? pupilsOf(request.params as Record<string, string>, result),
         requestId: String(request.id),
         detail: { method: request.method, route: request.routeOptions.url ?? '', ...(code ? { code } : {}) },
       });

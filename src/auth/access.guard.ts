@@ -23,7 +23,12 @@ export interface AccessContext {
   kommunCode: string | undefined;
 }
 
-export type GuardedRequest = FastifyRequest & { principal?: Principal; access?: AccessContext };
+export type GuardedRequest = FastifyRequest & {
+  principal?: Principal;
+  access?: AccessContext;
+  /** The pupils a handler touched when neither the path nor the answer says (e.g. an upsert). */
+  auditPupils?: string[];
+};
 
 /**
  * The one access guard: authenticates the caller, charges the rate limit, and asks the policy table

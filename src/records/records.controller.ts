@@ -9,7 +9,7 @@ import { ChangeResource, RecordResource } from './record.mapper';
 import { canonicalJson, sha256Hex } from './record-content';
 import { ChangesQueryDto, ListRecordsQueryDto } from './records.dto';
 import { RecordsService } from './records.service';
-import type { AccessContext } from '../auth/access.guard';
+import type { AccessContext, GuardedRequest } from '../auth/access.guard';
 import { Access, RecordAccess } from '../auth/access-context.decorators';
 import { PlatformOutflow } from './platform-outflow';
 import { Authorize } from '../auth/authorize.decorator';
@@ -59,6 +59,7 @@ export class RecordsController {
       .type(JSON_TYPE)
       .header('etag', etagFor(r.version))
       .header('x-upsert-result', r.result);
+    (request as GuardedRequest).auditPupils = [r.id];
     if (r.result === 'created') void reply.header('location', `/v1/kommuner/${kommunCode}/records/${r.id}`);
     if (r.replayed) void reply.header('idempotent-replayed', 'true');
     return r.json;
