@@ -1,12 +1,19 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { Authorize } from '../auth/authorize.decorator';
+import { ActingKommun } from '../auth/access-context.decorators';
+import { Authorize, KommunFromQuery } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { KommunCode } from '../common/http/path-params';
 import type { AuditActor } from './audit-entry';
-import { AuditExportQueryDto, ListAuditEntriesQueryDto, ListCheckpointsQueryDto, toDate } from './audit.dto';
+import {
+  AuditExportQueryDto,
+  ListAuditEntriesQueryDto,
+  ListCheckpointsQueryDto,
+  toDate,
+  VerifyOwnChainQueryDto,
+} from './audit.dto';
 import { AuditEntry, AuditService, Checkpoint, Page, VerificationReport } from './audit.service';
 
 /** Who exported, for the export's own audit entry; anonymous until the guard names callers. */
@@ -72,5 +79,19 @@ export class AuditController {
       .type('application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="audit-${kommunCode}-${day}.ndjson"`);
     return Readable.from(lines);
+  }
+}
+
+/** The caller's own kommun's chain, without naming it in the path (`GET /v1/audit/verify`). */
+@Controller('v1/audit')
+export class OwnAuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('verify')
+  @Authorize('audit:verify')
+  @KommunFromQuery()
+  verify(@ActingKommun() kommunCode: string, @Query() _q: VerifyOwnChainQueryDto): Promise<VerificationReport> {
+    // The guard has held `?kommun=` to the policy table: it is the kommun acted in, or refused.
+    return this.audit.verify(kommunCode);
   }
 }

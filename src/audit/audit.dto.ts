@@ -69,3 +69,10 @@ export class ListCheckpointsQueryDto {
 }
 
 export const toDate = (value: string | undefined): Date | undefined => (value ? new Date(value) : undefined);
+
+/** `?kommun=`: which kommun's chain (the access guard holds it to the caller's scope). */
+export class VerifyOwnChainQueryDto {
+  @IsOptional()
+  @Matches(/^[0-9]{4}$/, { message: 'kommun must be a four-digit kommun code' })
+  kommun?: string;
+}

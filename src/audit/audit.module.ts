@@ -12,7 +12,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import { AuditSecrets } from './audit-secrets';
 import { AuditSigner } from './audit-signer';
 import { AuditVerifier } from './audit-verifier';
-import { AuditController } from './audit.controller';
+import { AuditController, OwnAuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
 /**
@@ -21,7 +21,7 @@ import { AuditService } from './audit.service';
  */
 @Module({
   imports: [KommunerModule, KeysModule],
-  controllers: [AuditController],
+  controllers: [AuditController, OwnAuditController],
   providers: [
     {
       provide: AuditSecrets,

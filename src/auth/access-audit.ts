@@ -82,12 +82,11 @@ export class AccessAuditInterceptor implements NestInterceptor {
 export function refusalEntry(request: GuardedRequest, access: Partial<AccessContext>, err: unknown) {
   const code = err instanceof DomainError ? err.code : 'INTERNAL';
   const params = request.params as Record<string, string> | undefined;
+  // The kommun aimed at (path or query, as the guard read it); else the path's, for callers that know no better.
+  const target = access.kommunCode ?? params?.kommunCode;
   return {
     // A malformed code in the path names no chain: such a refusal joins the installation's.
-    kommunCode:
-      (params?.kommunCode && /^[0-9]{4}$/.test(params.kommunCode) ? params.kommunCode : undefined) ??
-      request.principal?.kommunCode ??
-      null,
+    kommunCode: (target && /^[0-9]{4}$/.test(target) ? target : undefined) ?? request.principal?.kommunCode ?? null,
     actor: actorOf(request.principal),
     action: code.startsWith('AUTH.TOKEN') ? 'auth:sign-in' : (access.action ?? 'auth:request'),
     outcome: 'denied' as const,

@@ -7,7 +7,7 @@ import { forbidden } from './auth.errors';
 import { AuditService } from '../audit/audit.service';
 import { refusalEntry } from './access-audit';
 import { Authenticator } from './authenticator';
-import { AUTHORIZE_KEY, PUBLIC_KEY } from './authorize.decorator';
+import { AUTHORIZE_KEY, KOMMUN_QUERY_KEY, PUBLIC_KEY } from './authorize.decorator';
 import { decide, type Scope } from './policy';
 import type { Principal } from './principal';
 import { RateLimits } from './rate-limits';
@@ -50,19 +50,35 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
+    const target = this.targetKommun(context, request);
     try {
-      return await this.decide(context, request, action);
+      return await this.decide(context, request, action, target);
     } catch (err) {
       // Every refusal and failed sign-in is in the audit log, with who (if known) and where.
-      await this.audit.record(refusalEntry(request, { action }, err));
+      await this.audit.record(refusalEntry(request, { action, kommunCode: target?.code }, err));
       throw err;
     }
+  }
+
+  /** The kommun a request aims at: its path's, or (on routes that take one) its `?kommun=`. */
+  private targetKommun(
+    context: ExecutionContext,
+    request: GuardedRequest,
+  ): { code: string; parameter: string } | undefined {
+    const fromPath = (request.params as Record<string, string> | undefined)?.kommunCode;
+    if (fromPath !== undefined) return { code: fromPath, parameter: 'kommunCode' };
+    const targets = [context.getHandler(), context.getClass()];
+    if (!this.reflector.getAllAndOverride<boolean>(KOMMUN_QUERY_KEY, targets)) return undefined;
+    const fromQuery = (request.query as Record<string, unknown> | undefined)?.kommun;
+    if (fromQuery === undefined) return undefined;
+    return { code: typeof fromQuery === 'string' ? fromQuery : '', parameter: 'kommun' };
   }
 
   private async decide(
     context: ExecutionContext,
     request: GuardedRequest,
     action: Action | undefined,
+    target: { code: string; parameter: string } | undefined,
   ): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
@@ -73,9 +89,9 @@ export class AccessGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(request.headers.authorization);
     request.principal = principal;
     await this.limits.charge(principal);
-    const routeKommun = (request.params as Record<string, string> | undefined)?.kommunCode;
-    if (routeKommun !== undefined && !KOMMUN_CODE_PATTERN.test(routeKommun)) {
-      throw invalidParameter('kommunCode', KOMMUN_CODE_DESCRIPTION);
+    const routeKommun = target?.code;
+    if (target && !KOMMUN_CODE_PATTERN.test(target.code)) {
+      throw invalidParameter(target.parameter, KOMMUN_CODE_DESCRIPTION);
     }
     const decision = decide(principal, action, routeKommun);
     if (!decision.allowed) throw forbidden();

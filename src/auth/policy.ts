@@ -76,8 +76,8 @@ export type Decision =
   | { allowed: false; reason: 'role' | 'kommun' | 'scope' | 'school-units' };
 
 /**
- * May this caller perform this action, in this kommun (the route's, or undefined for routes without
- * one)? Pure: the table and the principal decide. Object-level limits (which school units, which
+ * May this caller perform this action, in this kommun (the route's: its path's, or its `?kommun=` on
+ * routes marked @KommunFromQuery; undefined for routes without one)? Pure: the table and the principal decide. Object-level limits (which school units, which
  * children) travel on in the decision's scope and are applied where the objects are read.
  */
 export function decide(principal: Principal, action: Action, routeKommun: string | undefined): Decision {

@@ -479,6 +479,61 @@ describe('audit log: hash chain, checkpoints, verification, export', () => {
     });
   });
 
+  it('GET /v1/audit/verify walks the caller’s own kommun’s chain, and never another’s', async () => {
+    const mine = await chainOf(6, [3]);
+    const theirs = await chainOf(2, []);
+    const own = async (caller: Record<string, string>, query = '') => {
+      const res = await request(t.server).get(`/v1/audit/verify${query}`).set(caller);
+      if (res.status < 500) expectContract(res, 'GET', '/v1/audit/verify');
+      return res;
+    };
+    const sameAsPath = async (res: Response) => {
+      expect(res.status).toBe(200);
+      const { verifiedAt: _v, ...report } = res.body as Record<string, unknown>;
+      const { verifiedAt: _w, ...byPath } = (await verify(mine)) as Record<string, unknown>;
+      expect(report).toEqual(byPath);
+      expect(report).toMatchObject({ kommunCode: mine, ok: true, entriesChecked: 6 });
+    };
+    await sameAsPath(await own(await dpo(mine)));
+    await sameAsPath(await own(await authAs(t, { role: 'admin', kommun: mine })));
+    await sameAsPath(await own(await dpo(mine), `?kommun=${mine}`));
+
+    // Another kommun's chain: refused, saying nothing of it, and entered in the chain aimed at.
+    const refused = await own(await dpo(mine), `?kommun=${theirs}`);
+    expectProblem(refused, 403, 'forbidden', 'AUTH.FORBIDDEN');
+    expect(JSON.stringify(refused.body)).not.toContain(theirs);
+    const [denied] = (await audit.list(theirs, { outcome: 'denied', limit: 10 })).data;
+    expect(denied).toMatchObject({
+      action: 'audit:verify',
+      requestId: refused.headers['x-request-id'],
+      detail: { code: 'AUTH.FORBIDDEN', route: '/v1/audit/verify' },
+    });
+    expect((await own(await authAs(t, { role: 'admin', kommun: theirs }), `?kommun=${mine}`)).status).toBe(403);
+
+    // Every role the policy table does not give audit:verify.
+    for (const caller of [
+      { role: 'registrar', kommun: mine },
+      { role: 'guardian', kommun: mine, civicNo: '198002032384' },
+      { role: 'pupil', kommun: mine, civicNo: '201203152382' },
+      { role: 'platform', kommun: mine },
+      { role: 'operator' },
+    ] as const) {
+      const res = await own(await authAs(t, caller), `?kommun=${mine}`);
+      expect({ role: caller.role, status: res.status }).toEqual({ role: caller.role, status: 403 });
+    }
+    expect((await request(t.server).get('/v1/audit/verify')).status).toBe(401);
+    expectProblem(await own(await dpo(mine), '?kommun=19'), 400, 'validation-failed', 'REQUEST.INVALID', {
+      errors: [{ parameter: 'kommun', detail: 'kommun must be a four-digit kommun code.' }],
+      detail: 'kommun must be a four-digit kommun code.',
+    });
+
+    // It is the same walk: a row edited in the database is named here as well.
+    await asSuperuser((q) =>
+      q(`UPDATE audit_log SET action = 'records:delete' WHERE kommun_code = $1 AND seq = 5`, [mine]),
+    );
+    expect((await own(await dpo(mine))).body.firstBroken).toMatchObject({ seq: 5, reason: 'hash-mismatch' });
+  });
+
   it('lets the application role only insert and read: UPDATE, DELETE and TRUNCATE are refused', async () => {
     const kommun = await chainOf(3, [3]);
     const db = t.app.get(TenantDb);
