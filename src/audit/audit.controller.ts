@@ -90,8 +90,12 @@ export class OwnAuditController {
   @Get('verify')
   @Authorize('audit:verify')
   @KommunFromQuery()
-  verify(@ActingKommun() kommunCode: string, @Query() _q: VerifyOwnChainQueryDto): Promise<VerificationReport> {
-    // The guard has held `?kommun=` to the policy table: it is the kommun acted in, or refused.
+  verify(
+    @ActingKommun() kommunCode: string,
+    @Query() query: VerifyOwnChainQueryDto,
+  ): Promise<VerificationReport> {
+    // Validated only: the guard has held `?kommun=` to the policy table, so it is the kommun acted in.
+    void query;
     return this.audit.verify(kommunCode);
   }
 }

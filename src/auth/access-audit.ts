@@ -86,7 +86,8 @@ export function refusalEntry(request: GuardedRequest, access: Partial<AccessCont
   const target = access.kommunCode ?? params?.kommunCode;
   return {
     // A malformed code in the path names no chain: such a refusal joins the installation's.
-    kommunCode: (target && /^[0-9]{4}$/.test(target) ? target : undefined) ?? request.principal?.kommunCode ?? null,
+    kommunCode:
+      (target && /^[0-9]{4}$/.test(target) ? target : undefined) ?? request.principal?.kommunCode ?? null,
     actor: actorOf(request.principal),
     action: code.startsWith('AUTH.TOKEN') ? 'auth:sign-in' : (access.action ?? 'auth:request'),
     outcome: 'denied' as const,
