@@ -1,4 +1,5 @@
 import { Logger } from 'nestjs-pino';
+import { layersOffWarning } from './bench/bench-without';
 import { createApp } from './bootstrap';
 import { AppConfig, ConfigError, loadConfig } from './config/env.schema';
 
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     database.kind === 'embedded'
       ? `embedded PostgreSQL (PGlite) in ${database.embedded?.dataDir}; for production set DATABASE_URL`
       : 'PostgreSQL server';
+  const benchOnly = layersOffWarning(config);
+  if (benchOnly) logger.warn(benchOnly, 'Bootstrap');
   logger.log(`portabel listening on ${await app.getUrl()} (${where}); docs at /docs`, 'Bootstrap');
 }
 

@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
-import { AccessAuditInterceptor } from './access-audit';
 import { AdaptersModule } from '../adapters/adapters.module';
+import { accessProviders } from '../bench/bench-without';
 import type { AppConfig } from '../config/env.schema';
 import { KeysModule } from '../keys/keys.module';
 import { AccessGuard } from './access.guard';
-import { Authenticator } from './authenticator';
 import { DevIdpController } from './dev-idp/dev-idp.controller';
 import { DevIdentityProvider } from './dev-idp/dev-idp.service';
 import { OAuthController } from './oauth/oauth.controller';
@@ -33,14 +32,14 @@ export class AuthModule {
       providers: [
         AccessTokensService,
         PeopleTokensVerifier,
-        Authenticator,
+        // The authenticator and the access audit (stand-ins only under the bench-only BENCH_WITHOUT).
+        ...accessProviders(config),
         RateLimits,
         PlatformClientsService,
         TokenService,
         RoutePolicyCheck,
         ...(devIdp ? [DevIdentityProvider] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: AccessAuditInterceptor },
       ],
       exports: [AccessTokensService, RoutePolicyCheck, ...(devIdp ? [DevIdentityProvider] : [])],
     };

@@ -157,6 +157,15 @@ export class EnvSchema {
   @Min(1024)
   @Max(1024 * 1024 * 1024)
   BULK_BODY_LIMIT = 256 * 1024 * 1024;
+
+  /**
+   * BENCHMARK ONLY (bench/access.bench.js): access-control layers to switch off, comma-separated
+   * `auth`, `rls`, `audit` (src/bench/bench-without.ts). Refused when NODE_ENV=production.
+   */
+  @Matches(/^$|^(auth|rls|audit)(,(auth|rls|audit))*$/, {
+    message: 'must be empty or a comma-separated list of auth, rls, audit',
+  })
+  BENCH_WITHOUT = '';
 }
 
 export type AppConfig = Readonly<EnvSchema>;
@@ -192,6 +201,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production' && config.AUTH_DEV_IDP === 'on') {
     throw new ConfigError(
       'Invalid configuration in the environment:\n  AUTH_DEV_IDP=on: refused when NODE_ENV=production',
+    );
+  }
+  // Switching off authentication, row-level security or the audit log is for measuring them only.
+  if (config.NODE_ENV === 'production' && config.BENCH_WITHOUT !== '') {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  BENCH_WITHOUT: a benchmark switch, refused when NODE_ENV=production',
     );
   }
   config.PUBLIC_BASE_URL = (config.PUBLIC_BASE_URL || `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');

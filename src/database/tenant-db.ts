@@ -40,13 +40,18 @@ export interface TenantTx {
 export class TenantDb {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The statement that makes the rest of a transaction this kommun's (bench/: one without RLS). */
+  protected enter(kommunCode: string): string {
+    return enterTenant(kommunCode).text;
+  }
+
   private get pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** Runs the statements as one implicit transaction; returns the rows of the last one. */
   async once<R = Record<string, unknown>>(kommunCode: string, ...statements: Sql[]): Promise<R[]> {
-    const text = [enterTenant(kommunCode), ...statements].map((s) => s.text).join(';\n');
+    const text = [this.enter(kommunCode), ...statements.map((s) => s.text)].filter(Boolean).join(';\n');
     const results = (await this.pool.query(text)) as unknown as QueryResult[];
     return results[results.length - 1].rows as R[];
   }
@@ -56,7 +61,7 @@ export class TenantDb {
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(`BEGIN;\n${enterTenant(kommunCode).text}`);
+      await client.query(`BEGIN;\n${this.enter(kommunCode)}`);
       const tx: TenantTx = {
         query: async (text, params) => (await client.query(text, params)).rows,
         execute: async (text, params) => {
