@@ -64,13 +64,15 @@ async function benchIdentityProvider(dir) {
 /**
  * Production-like: NODE_ENV=production, info-level request logs written (to /dev/null, so the cost of
  * logging is in the figures but the output is not), every request with a person's bearer token.
- * Returns the service and `signIn(person)` → headers for its requests.
+ * Returns the service and `signIn(person)` → headers for its requests. `nodeFlags` go before the
+ * script (BENCH_CPU_PROF=DIR in bench/access.bench.js passes `--cpu-prof`).
  */
-async function startService(env) {
+async function startService(env, { nodeFlags = [] } = {}) {
   const port = await freePort();
   const idpDir = mkdtempSync(join(tmpdir(), 'portabel-bench-idp-'));
   const idp = await benchIdentityProvider(idpDir);
-  const child = spawn(process.execPath, START_ARGS, {
+  // nodeFlags: e.g. ['--cpu-prof', '--cpu-prof-dir=DIR'] to see where the service spends its time.
+  const child = spawn(process.execPath, [...nodeFlags, ...START_ARGS], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

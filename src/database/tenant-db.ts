@@ -52,8 +52,10 @@ export class TenantDb {
   /** Runs the statements as one implicit transaction; returns the rows of the last one. */
   async once<R = Record<string, unknown>>(kommunCode: string, ...statements: Sql[]): Promise<R[]> {
     const text = [this.enter(kommunCode), ...statements.map((s) => s.text)].filter(Boolean).join(';\n');
-    const results = (await this.pool.query(text)) as unknown as QueryResult[];
-    return results[results.length - 1].rows as R[];
+    // pg answers one result for one statement, an array for several.
+    const answer = (await this.pool.query(text)) as unknown as QueryResult | QueryResult[];
+    const last = Array.isArray(answer) ? answer[answer.length - 1] : answer;
+    return last.rows as R[];
   }
 
   /** Runs `work` in an explicit transaction of this kommun; rolls back if it throws. */

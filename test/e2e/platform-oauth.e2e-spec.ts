@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import request, { type Response } from 'supertest';
+import { AuditService } from '../../src/audit/audit.service';
 import { as, authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
@@ -183,10 +184,28 @@ describe('platforms sign in with OAuth 2.0 client credentials and private_key_jw
     expectOAuthError(await grant(await assertion(), 'records:read keys:manage'), 400, 'invalid_scope');
   });
 
-  it('accepts each client assertion once (RFC 7523 §3: jti)', async () => {
+  /** The kommun's audit entry of one token request, found by its request id. */
+  const signInEntry = async (res: { headers: Record<string, string> }, chain = kommun) =>
+    (await t.app.get(AuditService).list(chain, { action: 'auth:token', limit: 200 })).data.find(
+      (e) => e.requestId === res.headers['x-request-id'],
+    );
+
+  it('accepts each client assertion once (RFC 7523 §3: jti), and audits both sign-ins', async () => {
     const a = await assertion();
-    expect((await grant(a)).status).toBe(200);
-    expectOAuthError(await grant(a), 401, 'invalid_client');
+    const first = await grant(a);
+    expect(first.status).toBe(200);
+    const replayed = await grant(a);
+    expectOAuthError(replayed, 401, 'invalid_client');
+    expect(await signInEntry(first)).toMatchObject({
+      actor: { kind: 'platform', subject: clientId },
+      outcome: 'succeeded',
+      detail: { clientId, scope: 'records:read records:write changes:read sections:enrolments' },
+    });
+    expect(await signInEntry(replayed)).toMatchObject({
+      actor: { kind: 'anonymous' },
+      outcome: 'denied',
+      detail: { clientId, code: 'OAUTH.INVALID_CLIENT' },
+    });
   });
 
   it.each([
@@ -230,8 +249,21 @@ describe('platforms sign in with OAuth 2.0 client credentials and private_key_jw
           .sign(new TextEncoder().encode(JSON.stringify(key.jwk))),
     ],
     ['a malformed assertion', () => Promise.resolve('not.a.jwt')],
-  ])('refuses %s (invalid_client)', async (_name, make) => {
-    expectOAuthError(await grant(await make()), 401, 'invalid_client');
+  ])('refuses %s (invalid_client), and audits the failed sign-in', async (_name, make) => {
+    const res = await grant(await make());
+    expectOAuthError(res, 401, 'invalid_client');
+    // In the chain of the kommun the client id names; one that names none joins the installation's.
+    const entry = (await signInEntry(res)) ?? (await signInEntry(res, '0000'));
+    expect(entry).toMatchObject({ outcome: 'denied', detail: { code: 'OAUTH.INVALID_CLIENT' } });
+  });
+
+  it('caps the token request body as every other (BODY_LIMIT: 413)', async () => {
+    const res = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: 'x'.repeat(t.config.BODY_LIMIT + 1),
+    });
+    expectProblem(res, 413, 'payload-too-large', 'HTTP.PAYLOAD_TOO_LARGE');
   });
 
   it('refuses other grant types, missing assertions, and JSON where a form is due', async () => {

@@ -188,6 +188,43 @@ describe('tenant isolation', () => {
       },
     );
 
+    it('hides every row of another kommun in every table with a kommun column', async () => {
+      // More of kommun A's data: its keys, a platform and its client, and the audit entries they make.
+      await request(t.server).get(`/kommuner/${a}/.well-known/jwks.json`);
+      const platform = await request(t.server)
+        .post(`/v1/kommuner/${a}/platforms`)
+        .set(adminA)
+        .send({ name: 'rls', vendor: 'V', product: 'P', adapter: 'ss12000' });
+      expect(platform.status).toBe(201);
+      const tables = (
+        await t.app.get(DataSource).query<Array<{ table_name: string }>>(
+          `SELECT table_name FROM information_schema.columns
+              WHERE table_schema = 'public' AND column_name = 'kommun_code' ORDER BY 1`,
+        )
+      ).map((r) => r.table_name);
+      expect(tables.length).toBeGreaterThan(15);
+      const withRowsOfA: string[] = [];
+      for (const table of tables) {
+        const count = `SELECT count(*)::int AS n FROM ${table} WHERE kommun_code = $1`;
+        const [owner] = await t.app.get(DataSource).query<Array<{ n: number }>>(count, [a]);
+        if (owner.n > 0) withRowsOfA.push(table);
+        const [seen] = await asTenant<Array<{ n: number }>>(b, count, [a]);
+        expect({ table, rowsOfASeenByB: seen.n }).toEqual({ table, rowsOfASeenByB: 0 });
+      }
+      // The proof is not empty: A has rows in these, and B saw none of them.
+      expect(withRowsOfA).toEqual(
+        expect.arrayContaining([
+          'audit_log',
+          'idempotency_keys',
+          'kommun_keys',
+          'learner_records',
+          'platforms',
+          'record_changes',
+          'school_units',
+        ]),
+      );
+    });
+
     it("refuses to write or change another kommun's rows", async () => {
       await expect(
         asTenant(b, `INSERT INTO school_units (kommun_code, code, name) VALUES ($1, '99999999', 'x')`, [a]),

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
+import { AuditService } from '../../src/audit/audit.service';
 import { KeysService } from '../../src/keys/keys.service';
 import { authAs, tokenFor } from '../helpers/auth';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
@@ -14,7 +15,8 @@ const CIVIC_NO_CLAIM = 'https://id.oidc.se/claim/personalIdentityNumber';
 /**
  * Bearer tokens that must never pass, each refused with 401 (RFC 6750 challenge) and nothing else
  * said: forged, unsigned, HS256 keyed with a public key, unknown key, expired, not yet valid, for
- * another issuer or audience, and a good token of one kommun used on another's path (403).
+ * another issuer or audience, and a good token of one kommun used on another's path (403). Each
+ * refusal is in the audit log of the kommun it aimed at.
  */
 describe('token attacks', () => {
   let t: TestApp;
@@ -107,6 +109,17 @@ describe('token attacks', () => {
       detail: expect.stringMatching(reason),
     });
     expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="portabel", error="invalid_token"/);
+    await expectAudited(path, res, 'auth:sign-in', 'AUTH.TOKEN_INVALID');
+  };
+  /** Every refusal is a failed sign-in (or a refused request) in the chain of the kommun aimed at. */
+  const expectAudited = async (path: string, res: Response, action: string, code: string) => {
+    const kommun = /\/kommuner\/([0-9]{4})\//.exec(path)![1];
+    const denied = await t.app.get(AuditService).list(kommun, { outcome: 'denied', limit: 200 });
+    expect(denied.data.find((e) => e.requestId === res.headers['x-request-id'])).toMatchObject({
+      actor: action === 'auth:sign-in' ? { kind: 'anonymous' } : expect.anything(),
+      action,
+      detail: { code },
+    });
   };
 
   it('refuses an unsigned token (alg: none)', async () => {
@@ -205,6 +218,7 @@ describe('token attacks', () => {
   it('refuses malformed headers with a challenge, and no header with a bare one', async () => {
     const none = await request(t.server).get(records(a));
     expectProblem(none, 401, 'unauthenticated', 'AUTH.TOKEN_MISSING');
+    await expectAudited(records(a), none, 'auth:sign-in', 'AUTH.TOKEN_MISSING');
     expect(none.headers['www-authenticate']).toBe('Bearer realm="portabel"');
     expectProblem(
       await request(t.server).get(records(a)).set('authorization', 'Basic dXNlcjpwYXNz'),
@@ -228,6 +242,7 @@ describe('token attacks', () => {
     ]) {
       const res = await request(t.server).get(records(a)).set(bearer(token));
       expectProblem(res, 403, 'forbidden', 'AUTH.FORBIDDEN', { detail: 'You are not allowed to do this.' });
+      await expectAudited(records(a), res, 'records:read', 'AUTH.FORBIDDEN');
     }
   });
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { KommunCode, UuidParam } from '../../common/http/path-params';
 import { Authorize, Public } from '../authorize.decorator';
 import { PlatformClientResource, PutPlatformClientDto } from './platform-clients.dto';
@@ -19,8 +20,8 @@ export class OAuthController {
   @RouteConfig({ form: true })
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  token(@Body() body: TokenRequest): Promise<TokenResponse> {
-    return this.tokens.clientCredentials(body ?? {});
+  token(@Body() body: TokenRequest, @Req() request: FastifyRequest): Promise<TokenResponse> {
+    return this.tokens.signIn(body ?? {}, String(request.id));
   }
 
   @Put('v1/kommuner/:kommunCode/platforms/:platformId/client')

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { AuditService } from '../../audit/audit.service';
+import { DomainError } from '../../common/problem/domain-error';
 import { AUTH_PROBLEMS, oauthError } from '../auth.errors';
 import { AccessTokensService } from '../tokens/access-tokens.service';
 import { ASSERTION_ALGORITHMS } from './client-keys';
@@ -41,7 +43,35 @@ export class TokenService {
   constructor(
     private readonly clients: PlatformClientsService,
     private readonly tokens: AccessTokensService,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * A platform's sign-in, entered in the audit log either way: issued (`succeeded`, with the scopes)
+   * or refused (`denied`, with the problem code: a replayed assertion, a bad signature…), in the chain
+   * of the kommun the client id names (the installation's when it names none).
+   */
+  async signIn(req: TokenRequest, requestId: string): Promise<TokenResponse> {
+    const claimed = claimedClient(req.client_assertion);
+    const entry = (outcome: 'succeeded' | 'denied', detail: Record<string, string>) =>
+      this.audit.record({
+        kommunCode: claimed?.kommunCode ?? null,
+        actor:
+          outcome === 'succeeded' ? { kind: 'platform', subject: claimed!.clientId } : { kind: 'anonymous' },
+        action: 'auth:token',
+        outcome,
+        requestId,
+        detail: { ...(claimed ? { clientId: claimed.clientId } : {}), ...detail },
+      });
+    try {
+      const issued = await this.clientCredentials(req);
+      await entry('succeeded', { scope: issued.scope });
+      return issued;
+    } catch (err) {
+      await entry('denied', { code: err instanceof DomainError ? err.code : 'INTERNAL' });
+      throw err;
+    }
+  }
 
   async clientCredentials(req: TokenRequest): Promise<TokenResponse> {
     if (req.grant_type !== 'client_credentials') {
@@ -124,6 +154,18 @@ export class TokenService {
       expires_in: issued.expiresIn,
       scope: issued.scope,
     };
+  }
+}
+
+/** The client an assertion claims to be, unverified: only a well-formed client id of ours is kept. */
+function claimedClient(assertion: unknown): { clientId: string; kommunCode: string } | undefined {
+  if (typeof assertion !== 'string') return undefined;
+  try {
+    const iss = decodeJwt(assertion).iss;
+    const id = parseClientId(iss);
+    return id ? { clientId: iss!, kommunCode: id.kommunCode } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,18 @@
+import { loadConfig } from './env.schema';
+
+describe('the environment schema', () => {
+  it('refuses the development identity provider when NODE_ENV=production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_DEV_IDP: 'on' })).toThrow(
+      /AUTH_DEV_IDP=on: refused when NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DEV_IDP: 'off' }).AUTH_DEV_IDP).toBe('off');
+    expect(loadConfig({ NODE_ENV: 'development', AUTH_DEV_IDP: 'on' }).AUTH_DEV_IDP).toBe('on');
+  });
+
+  it('keeps CORS closed and bodies capped unless configured', () => {
+    const config = loadConfig({});
+    expect(config.CORS_ORIGINS).toBe('');
+    expect(config.BODY_LIMIT).toBe(2 * 1024 * 1024);
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
+});
