@@ -24,7 +24,7 @@ function run(script, args = []) {
   const machine = `${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const sections = [`# Benchmark run ${new Date().toISOString()}`, '', `Machine: ${machine}`, ''];
   const server = await serverAnswers();
-  for (const script of ['records.bench.js', 'imports.bench.js', 'audit.bench.js']) {
+  for (const script of ['records.bench.js', 'imports.bench.js', 'audit.bench.js', 'access.bench.js']) {
     if (server) sections.push(run(script), '');
     else sections.push(`_No PostgreSQL server answered: ${script} server figures skipped._`, '');
     sections.push(run(script, ['--embedded']), '');

@@ -303,6 +303,7 @@ describe('rate limits and CORS when configured', () => {
   beforeAll(async () => {
     t = await createTestApp({
       RATE_LIMIT_PERSON: '5',
+      RATE_LIMIT_PLATFORM: '5',
       RATE_LIMIT_ANONYMOUS: '5',
       CORS_ORIGINS: 'https://app.kommun.example',
     });
@@ -321,6 +322,23 @@ describe('rate limits and CORS when configured', () => {
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
     const someoneElse = await authAs(t, { role: 'registrar', kommun, sub: 'calm' });
     expect((await request(t.server).get(`/v1/kommuner/${kommun}/records`).set(someoneElse)).status).toBe(200);
+  });
+
+  it('answers 429 past a platform client’s limit, counts clients apart, and audits the refusal', async () => {
+    const busy = await authAs(t, { role: 'platform', kommun, platformId: randomUUID() });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await request(t.server).get(`/v1/kommuner/${kommun}/records`).set(busy)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const last = await request(t.server).get(`/v1/kommuner/${kommun}/records`).set(busy);
+    expectProblem(last, 429, 'rate-limited', 'AUTH.RATE_LIMITED');
+    const denied = await t.app.get(AuditService).list(kommun, { outcome: 'denied', limit: 50 });
+    expect(denied.data.find((e) => e.requestId === last.headers['x-request-id'])).toMatchObject({
+      actor: { kind: 'platform' },
+      detail: { code: 'AUTH.RATE_LIMITED' },
+    });
+    const calm = await authAs(t, { role: 'platform', kommun, platformId: randomUUID() });
+    expect((await request(t.server).get(`/v1/kommuner/${kommun}/records`).set(calm)).status).toBe(200);
   });
 
   it('limits the routes anyone may call per address', async () => {
