@@ -151,8 +151,11 @@ async function setUp(config) {
     : { DATABASE_URL: await freshServerDatabase(dbName), DB_POOL_SIZE: '20' };
   const prof = process.env.BENCH_CPU_PROF;
   const service = await startService(
-    { ...db, NODE_ENV: 'development', BENCH_WITHOUT: config.without },
+    // No job worker: five idle queues polling would be load of their own, and no request here needs one.
+    { ...db, NODE_ENV: 'development', BENCH_WITHOUT: config.without, JOBS_WORKER: 'off' },
     {
+      // Five services start on a machine that may be busy: a cold embedded database can take a while.
+      readySeconds: 300,
       nodeFlags: prof
         ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${config.key}.cpuprofile`]
         : [],

@@ -67,7 +67,7 @@ async function benchIdentityProvider(dir) {
  * Returns the service and `signIn(person)` → headers for its requests. `nodeFlags` go before the
  * script (BENCH_CPU_PROF=DIR in bench/access.bench.js passes `--cpu-prof`).
  */
-async function startService(env, { nodeFlags = [] } = {}) {
+async function startService(env, { nodeFlags = [], readySeconds = 60 } = {}) {
   const port = await freePort();
   const idpDir = mkdtempSync(join(tmpdir(), 'portabel-bench-idp-'));
   const idp = await benchIdentityProvider(idpDir);
@@ -92,7 +92,7 @@ async function startService(env, { nodeFlags = [] } = {}) {
   // Read once at start: the issuers file can go as soon as the service is up (or has failed to start).
   child.once('exit', () => rmSync(idpDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readySeconds * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
     try {
@@ -104,7 +104,7 @@ async function startService(env, { nodeFlags = [] } = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error('service did not become ready within 60 s');
+  throw new Error(`service did not become ready within ${readySeconds} s`);
 }
 
 /** Peak resident set size (VmHWM) of a process, in MB. */
