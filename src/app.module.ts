@@ -16,6 +16,8 @@ import { MeModule } from './me/me.module';
 import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
+import { TrustModule } from './trust/trust.module';
+import { TransferPackagesModule } from './transfers/package/transfer-packages.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +40,8 @@ export class AppModule {
         MeModule,
         SubjectRequestsModule,
         AuditModule,
+        TrustModule,
+        TransferPackagesModule,
       ],
     };
   }

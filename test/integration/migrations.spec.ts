@@ -33,6 +33,9 @@ const EXPECTED_TABLES = [
   'subject_request_events',
   'subject_request_files',
   'subject_requests',
+  'trust_lists',
+  'trust_peers',
+  'trust_revoked_keys',
 ];
 
 describe('migrations', () => {
