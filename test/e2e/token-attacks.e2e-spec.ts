@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +51,34 @@ describe('token attacks', () => {
   const records = (k: string) => `/v1/kommuner/${k}/records`;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+  // A second identity provider that publishes its keys at a JWKS URL (fetched, cached by jose).
+  const REMOTE_ISSUER = 'http://127.0.0.1/remote-idp';
+  let remoteKey: { privateKey: CryptoKey; jwk: JWK };
+  let jwksServer: Server;
+  let jwksFetches = 0;
+  const remoteToken = (kid: string, key: CryptoKey) =>
+    new SignJWT({ roles: ['skoladmin'], kommun: a })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
+      .setIssuer(REMOTE_ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('person-remote')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
+
   beforeAll(async () => {
+    const remote = await generateKeyPair('ES256');
+    remoteKey = {
+      privateKey: remote.privateKey,
+      jwk: { ...(await exportJWK(remote.publicKey)), kid: 'remote-1', alg: 'ES256' },
+    };
+    jwksServer = createServer((_req, res) => {
+      jwksFetches++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [remoteKey.jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
     const pair = await generateKeyPair('ES256');
     issuerKey = {
       privateKey: pair.privateKey,
@@ -70,13 +99,36 @@ describe('token attacks', () => {
           roleMap: { skoladmin: 'registrar', vh: 'guardian', it: 'admin', root: 'operator' },
           algorithms: ['ES256'],
         },
+        {
+          issuer: REMOTE_ISSUER,
+          audience: AUDIENCE,
+          jwksUri,
+          kommunClaim: 'kommun',
+          roleMap: { skoladmin: 'registrar' },
+          algorithms: ['ES256'],
+        },
       ]),
     );
     t = await createTestApp({ AUTH_ISSUERS_FILE: file });
     a = await createKommun(t, 'Kommun A');
     b = await createKommun(t, 'Kommun B');
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    jwksServer?.close();
+  });
+
+  it('verifies tokens of an issuer by its JWKS URL, fetched once and kept, and refuses a key not in it', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await request(t.server)
+        .get('/v1/me')
+        .set(bearer(await remoteToken('remote-1', remoteKey.privateKey)));
+      expect(res.body).toMatchObject({ kind: 'person', kommunCode: a, roles: ['registrar'] });
+    }
+    expect(jwksFetches).toBe(1);
+    const stranger = await generateKeyPair('ES256');
+    await refused(remoteToken('remote-2', stranger.privateKey), /key this installation does not know/);
+  });
 
   it('accepts a good token of a configured issuer, with its roles mapped', async () => {
     const res = await request(t.server)
