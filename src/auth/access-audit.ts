@@ -3,6 +3,7 @@ import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { isUuid } from '../common/http/uuid';
 import { DomainError } from '../common/problem/domain-error';
+import { accessBasis } from './access-basis';
 import type { AccessContext, GuardedRequest } from './access.guard';
 import type { Principal } from './principal';
 
@@ -62,6 +63,7 @@ export class AccessAuditInterceptor implements NestInterceptor {
         action: access.action,
         outcome,
         pupilRecordIds: request.auditPupils ?? pupilsOf(request.params as Record<string, string>, result),
+        ...accessBasis(access.principal, access.role, access.action),
         requestId: String(request.id),
         detail: { method: request.method, route: request.routeOptions.url ?? '', ...(code ? { code } : {}) },
       });

@@ -25,7 +25,7 @@ describe('access is audited', () => {
   });
   afterAll(() => t?.close());
 
-  it('enters a read with who, as what, which pupil and the request id, before the answer is sent', async () => {
+  it('enters a read with who, as what, which pupil, the data and its basis, and the request id, before the answer is sent', async () => {
     const registrar = await as(t, { role: 'registrar', kommun, sub: 'registrar-1' });
     const res = await registrar
       .get(`/v1/kommuner/${kommun}/records/${recordId}`)
@@ -38,6 +38,9 @@ describe('access is audited', () => {
       outcome: 'allowed',
       pupilRecordIds: [recordId],
       requestId: 'trace-audit-1',
+      // The whole record, on the school's public task.
+      sections: expect.arrayContaining(['identity', 'grades', 'support']),
+      legalBasis: expect.objectContaining({ grades: 'GDPR Art. 6(1)(e)', support: 'GDPR Art. 6(1)(e)' }),
     });
     const [write] = await entries(kommun, { action: 'records:write', recordId });
     expect(write).toMatchObject({ outcome: 'allowed', pupilRecordIds: [recordId] });
