@@ -5,6 +5,7 @@ import { AccessAuditInterceptor } from './access-audit';
 import { AdaptersModule } from '../adapters/adapters.module';
 import type { AppConfig } from '../config/env.schema';
 import { KeysModule } from '../keys/keys.module';
+import { KommunerModule } from '../kommuner/kommuner.module';
 import { AccessGuard } from './access.guard';
 import { Authenticator } from './authenticator';
 import { DevIdpController } from './dev-idp/dev-idp.controller';
@@ -16,6 +17,7 @@ import { PeopleTokensVerifier } from './people/people-tokens.verifier';
 import { RateLimits } from './rate-limits';
 import { RoutePolicyCheck } from './route-policy.check';
 import { AccessTokensService } from './tokens/access-tokens.service';
+import { WebSessions } from './web-session/web-sessions.service';
 
 /**
  * Who may do what: platforms' OAuth clients and token endpoint, people's tokens from trusted
@@ -28,7 +30,7 @@ export class AuthModule {
     const devIdp = config.AUTH_DEV_IDP === 'on';
     return {
       module: AuthModule,
-      imports: [KeysModule, AdaptersModule, AuditModule, DiscoveryModule],
+      imports: [KeysModule, KommunerModule, AdaptersModule, AuditModule, DiscoveryModule],
       controllers: [OAuthController, ...(devIdp ? [DevIdpController] : [])],
       providers: [
         AccessTokensService,
@@ -38,11 +40,12 @@ export class AuthModule {
         PlatformClientsService,
         TokenService,
         RoutePolicyCheck,
+        WebSessions,
         ...(devIdp ? [DevIdentityProvider] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: AccessAuditInterceptor },
       ],
-      exports: [AccessTokensService, RoutePolicyCheck, ...(devIdp ? [DevIdentityProvider] : [])],
+      exports: [AccessTokensService, RoutePolicyCheck, WebSessions, PeopleTokensVerifier, ...(devIdp ? [DevIdentityProvider] : [])],
     };
   }
 }
