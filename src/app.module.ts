@@ -16,6 +16,7 @@ import { MeModule } from './me/me.module';
 import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         MeModule,
         SubjectRequestsModule,
         AuditModule,
+        WebModule,
       ],
     };
   }

@@ -30,6 +30,8 @@ export class AuthModule {
     const devIdp = config.AUTH_DEV_IDP === 'on';
     return {
       module: AuthModule,
+      // Global: the web pages' sign-in uses its verifier, sessions and development provider.
+      global: true,
       imports: [KeysModule, KommunerModule, AdaptersModule, AuditModule, DiscoveryModule],
       controllers: [OAuthController, ...(devIdp ? [DevIdpController] : [])],
       providers: [

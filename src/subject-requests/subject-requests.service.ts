@@ -329,8 +329,11 @@ export class SubjectRequestsService implements OnModuleInit {
     return Buffer.concat(chunks);
   }
 
-  /** The disclosure register: who received the pupil's data, when, what and on which basis (from the audit log). */
-  private async disclosures(kommunCode: string, recordId: string): Promise<Disclosure[]> {
+  /**
+   * The disclosure register: who received the pupil's data, when, what and on which basis (from the
+   * audit log). Callers check first that the reader may see the pupil (the web pages: the record in scope).
+   */
+  async disclosures(kommunCode: string, recordId: string): Promise<Disclosure[]> {
     const out: Disclosure[] = [];
     let cursor: string | undefined;
     do {

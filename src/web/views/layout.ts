@@ -23,6 +23,8 @@ export interface PageOptions {
   errors?: { field: string; text: string }[];
   /** Pages that show a job in progress reload themselves without the script. */
   refreshSeconds?: number;
+  /** Sends the browser on to one of our own pages at once (after sign-in). */
+  redirectTo?: string;
   /** Leaves the h1 out (pages that make their own). */
   h1?: boolean;
 }
@@ -91,6 +93,7 @@ export function page(ctx: PageContext, o: PageOptions): string {
 <title>${title} – portabel</title>
 <link rel="stylesheet" href="/app/static/app.css">
 <script src="/app/static/app.js" defer></script>
+${o.redirectTo ? html`<meta http-equiv="refresh" content="0;url=${o.redirectTo}">` : ''}
 ${o.refreshSeconds ? html`<noscript><meta http-equiv="refresh" content="${o.refreshSeconds}"></noscript>` : ''}
 </head>
 <body>
