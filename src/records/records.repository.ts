@@ -46,6 +46,8 @@ export interface ListFilter {
   schoolUnit?: string;
   schoolYear?: number;
   updatedSince?: Date;
+  /** Name contains (case-insensitive), or the civic number equals (twelve digits). */
+  search?: string;
   limit: number;
   today: string;
   /** Conditions of the caller's record scope (record-scope.ts). */
@@ -200,6 +202,15 @@ export class RecordsRepository {
     if (f.scope) where.push(...f.scope);
     if (f.schoolUnit !== undefined) where.push(sql`school_unit_codes @> ARRAY[${f.schoolUnit}::text]`);
     if (f.schoolYear !== undefined) where.push(sql`school_years @> ARRAY[${f.schoolYear}::smallint]`);
+    if (f.search !== undefined) {
+      // A scan of the kommun's live records (no index on names): fine for a registrar's search box.
+      const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        /^[0-9]{12}$/.test(f.search)
+          ? sql`record->'pupil'->'civicNo'->>'value' = ${f.search}`
+          : sql`(record->'pupil'->>'givenName') || ' ' || (record->'pupil'->>'familyName') ILIKE ${like}`,
+      );
+    }
     if (f.schoolUnit !== undefined || f.schoolYear !== undefined) {
       const conditions = [
         '!(@.cancelled == true)',

@@ -221,6 +221,7 @@ export class RecordsService {
       schoolUnit: q.schoolUnit,
       schoolYear: q.schoolYear,
       updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
+      search: q.q?.trim() || undefined,
       limit: q.limit + 1,
       today: new Date().toISOString().slice(0, 10),
       scope: scopeCondition(scope),

@@ -7,7 +7,9 @@ import { KommunerModule } from '../kommuner/kommuner.module';
 import { MeModule } from '../me/me.module';
 import { RecordsModule } from '../records/records.module';
 import { SubjectRequestsModule } from '../subject-requests/subject-requests.module';
+import { DpoPagesController } from './pages/dpo.controller';
 import { GuardianPagesController } from './pages/guardian.controller';
+import { RegistrarPagesController } from './pages/registrar.controller';
 import { OidcClient } from './sign-in/oidc-client';
 import { SignInController } from './sign-in/sign-in.controller';
 import { StaticController } from './static.controller';
@@ -18,7 +20,7 @@ import { StaticController } from './static.controller';
  */
 @Module({
   imports: [AdaptersModule, AuditModule, ConsentModule, KeysModule, KommunerModule, MeModule, RecordsModule, SubjectRequestsModule],
-  controllers: [SignInController, StaticController, GuardianPagesController],
+  controllers: [SignInController, StaticController, GuardianPagesController, RegistrarPagesController, DpoPagesController],
   providers: [OidcClient],
 })
 export class WebModule {}

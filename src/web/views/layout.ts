@@ -43,17 +43,11 @@ const NAV: NavItem[] = [
   { key: 'pupils', href: '/app/pupils', action: 'records:read', staffOnly: true },
   { key: 'imports', href: '/app/imports', action: 'imports:read' },
   { key: 'exports', href: '/app/exports', action: 'exports:read' },
-  { key: 'transfers', href: '/app/transfers', action: 'transfers:read' },
   { key: 'dpoRequests', href: '/app/dpo/requests', action: 'requests:read' },
   { key: 'audit', href: '/app/audit', action: 'audit:verify' },
   { key: 'policy', href: '/app/policy', action: 'policy:read' },
   { key: 'keys', href: '/app/keys', action: 'keys:read' },
-  { key: 'trust', href: '/app/trust', action: 'trust:read' },
 ];
-
-/** Links the navigation hides (pages not built in this installation). */
-const hiddenNav = new Set<string>();
-export const hideNav = (href: string): void => void hiddenNav.add(href);
 
 /** Whether the policy table lets this person do this (the menu shows only what they may open). */
 export function may(principal: Principal | undefined, action: Action, staffOnly = false): boolean {
@@ -65,7 +59,7 @@ export function may(principal: Principal | undefined, action: Action, staffOnly 
 export const csrfField = (ctx: PageContext): Html => html`<input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}">`;
 
 function nav(ctx: PageContext): Html {
-  const items = NAV.filter((i) => !hiddenNav.has(i.href) && may(ctx.principal, i.action, i.staffOnly));
+  const items = NAV.filter((i) => may(ctx.principal, i.action, i.staffOnly));
   if (!items.length) return html``;
   return html`<nav aria-label="${t(ctx.lang, 'nav')}"><ul>${items.map(
     (i) =>
