@@ -17,6 +17,7 @@ import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
 import { WebModule } from './web/web.module';
+import { DemoDataModule } from './seed/demo-data.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         SubjectRequestsModule,
         AuditModule,
         WebModule,
+        ...(config.DEMO_DATA === 'on' ? [DemoDataModule] : []),
       ],
     };
   }

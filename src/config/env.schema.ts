@@ -102,6 +102,13 @@ export class EnvSchema {
   @IsIn(['on', 'off'])
   AUTH_DEV_IDP: 'on' | 'off' = 'off';
 
+  /**
+   * Fill a demo kommun (src/seed/demo-people.ts: DEMO) with synthetic pupils when the database has no
+   * kommun at all, so the pages show something at once. `npm start` turns it on outside production.
+   */
+  @IsIn(['on', 'off'])
+  DEMO_DATA: 'on' | 'off' = 'off';
+
   /** A JSON file listing the OIDC issuers whose tokens people sign in with (README: Sign-in). */
   @IsOptional()
   @IsString()
@@ -186,6 +193,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.MASTER_KEY) {
     throw new ConfigError(
       'Invalid configuration in the environment:\n  MASTER_KEY: required when NODE_ENV=production and DATABASE_URL is set',
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.DEMO_DATA === 'on') {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  DEMO_DATA=on: refused when NODE_ENV=production',
     );
   }
   // The development identity provider signs in anyone as anyone: never in production.
