@@ -174,7 +174,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('onSend', async (request, reply) => {
     if (isWebPage(request.url)) {
       reply.header('content-security-policy', WEB_CSP);
-      reply.header('referrer-policy', 'no-referrer');
+      // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own form
+      // posts, and the guard's origin check needs the real one. Other sites still get no referrer.
+      reply.header('referrer-policy', 'same-origin');
     }
   });
   // CORS is closed unless origins are named: then only they may call from a browser, with a token.

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -121,11 +120,9 @@ export async function checkPage(page: Page, name: string, forbiddenInTitle: RegE
   for (const f of forbiddenInTitle) if (f.test(title)) throw new Error(`${name}: the title "${title}" names a child`);
   for (const f of forbiddenInTitle) if (f.test(page.url())) throw new Error(`${name}: the URL names a child`);
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
+  const violations = (await page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);
@@ -135,6 +132,7 @@ export async function checkPage(page: Page, name: string, forbiddenInTitle: RegE
 
 /** Signs in through the pages and the development identity provider, as the demo person of that label. */
 export async function signIn(page: Page, base: string, personLabel: RegExp): Promise<void> {
+  await page.context().clearCookies();
   await page.goto(`${base}/app`);
   await page.getByRole('link', { name: /Logga in med/ }).click();
   await page.waitForURL(/\/dev-idp\/authorize/);
