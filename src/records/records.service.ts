@@ -299,12 +299,12 @@ export class RecordsService {
   async holdings(
     kommunCode: string,
     source: { platform: string; id: string },
-    civicNo: string,
+    civicNo: string | undefined,
     limit = 10,
   ): Promise<{ bySource: StoredRecord | undefined; byCivicNo: StoredRecord[] }> {
     return this.db.transaction(kommunCode, async (tx) => ({
       bySource: await this.repository.findBySource(tx, kommunCode, source.platform, source.id),
-      byCivicNo: await this.repository.findByCivicNo(tx, kommunCode, civicNo, limit),
+      byCivicNo: civicNo ? await this.repository.findByCivicNo(tx, kommunCode, civicNo, limit) : [],
     }));
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { TrustRegistry } from '../trust/trust-registry.service';
 
 /**
@@ -12,13 +12,13 @@ export class Peers {
 
   /** The peer's base URL if `host` trusts kommun `code` now; undefined otherwise. */
   async baseUrl(host: string, code: string): Promise<string | undefined> {
-    const peer = await this.trust.peer(host, code).catch(() => undefined);
+    const peer = await this.trust.peer(host, code);
     if (!peer) return undefined;
     return peer.baseUrl.replace(/\/+$/, '');
   }
 
   /** Keys that verify what kommun `code` signs, as `host` trusts them (revoked keys left out). */
-  verificationKeys(host: string, code: string): Promise<JWTVerifyGetKey> {
-    return this.trust.verificationKeys(host, code);
+  async verificationKeys(host: string, code: string): Promise<JWTVerifyGetKey> {
+    return createLocalJWKSet(await this.trust.verificationKeys(host, code));
   }
 }

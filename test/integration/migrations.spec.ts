@@ -33,6 +33,9 @@ const EXPECTED_TABLES = [
   'subject_request_events',
   'subject_request_files',
   'subject_requests',
+  'transfer_batches',
+  'transfer_inbox',
+  'transfers',
 ];
 
 describe('migrations', () => {

@@ -92,7 +92,7 @@ export class InboxDecisions {
       actor: actorOf(access),
       action: 'transfers:reject',
       outcome: 'succeeded',
-      pupilCivicNos: row.record ? [row.record.pupil.civicNo.value] : [],
+      pupilCivicNos: row.record?.pupil.civicNo ? [row.record.pupil.civicNo.value] : [],
       purpose: row.purpose,
       detail: { inboxId: id, jti: row.jti, sender: row.senderKommun },
     });

@@ -91,7 +91,7 @@ export class InboxService {
         actor: { kind: 'peer', subject: manifest.iss, role: 'peer' },
         action: 'transfers:receive',
         outcome: 'succeeded',
-        pupilCivicNos: [payload.record.pupil.civicNo.value],
+        pupilCivicNos: payload.record.pupil.civicNo ? [payload.record.pupil.civicNo.value] : [],
         sections: manifest.categories,
         legalBasis: manifest.legalBasis as Record<string, string>,
         requestId,
@@ -161,7 +161,7 @@ export class InboxService {
     const { bySource, byCivicNo } = await this.records.holdings(
       kommunCode,
       source,
-      row.record.pupil.civicNo.value,
+      row.record.pupil.civicNo?.value,
     );
     const live = bySource && !bySource.deletedAt ? bySource : undefined;
     const compared = live ?? byCivicNo[0];
