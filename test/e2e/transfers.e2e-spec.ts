@@ -346,7 +346,7 @@ describe('transfers between two instances', () => {
   it('sends no duplicate when the sender is closed mid-delivery and restarted on its database', async () => {
     toReceiver.mode = 'hold';
     const created = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId: await addPupil(), receiverKommun: b });
-    await toReceiver.whenHeld(); // the receiver has stored it; the sender has no answer yet
+    await toReceiver.whenHeld('/v1/transfers/inbox'); // the receiver has stored it; the sender has no answer yet
     await sender.stop();
     toReceiver.mode = 'pass';
     await sender.start();

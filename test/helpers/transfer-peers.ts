@@ -125,10 +125,10 @@ export class FaultProxy {
     return proxy;
   }
 
-  /** Resolves once the upstream has answered a held request. */
-  whenHeld(): Promise<void> {
-    if (this.held.length > 0) return Promise.resolve();
-    return new Promise((resolve) => this.heldWaiters.push(resolve));
+  /** Resolves once the upstream has answered a held request to a path starting with `prefix`. */
+  async whenHeld(prefix: string): Promise<void> {
+    while (!this.held.some((h) => h.path.startsWith(prefix)))
+      await new Promise<void>((resolve) => this.heldWaiters.push(resolve));
   }
 
   async close(): Promise<void> {

@@ -72,7 +72,7 @@ export class InboxService {
       const again = await this.repository.findBySha256(host, sha256);
       if (again) return answer(again, true);
       const opened = await this.packages.open(host, jwe, {
-        seenJti: (jti: string) => this.repository.hasJti(host!, jti),
+        isReplay: (jti: string) => this.repository.hasJti(host!, jti),
       });
       const { manifest, payload } = opened;
       const stored = await this.repository.insert(host, {
