@@ -1,10 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Public } from '../auth/authorize.decorator';
-import { APP_CONFIG } from '../config/config.module';
-import type { AppConfig } from '../config/env.schema';
 import { DEFAULT_MAX_PACKAGE_BYTES } from './package/package-format';
 import { PackageMalformedError, PackageTooLargeError } from './package/transfer-package.errors';
 import { ReceiptAnswer, ReceiptIntake } from './receipts/receipt-intake';
@@ -37,7 +35,6 @@ export class PeerController {
   constructor(
     private readonly inbox: InboxService,
     private readonly receipts: ReceiptIntake,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A package delivered: 202 when stored, 200 when it was already here (a redelivery). */

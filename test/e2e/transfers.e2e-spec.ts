@@ -60,8 +60,17 @@ describe('transfers between two instances', () => {
 
   async function auditOf(instance: PeerInstance, kommun: string, action: string) {
     const dpo = await as(instance.t, { role: 'dpo', kommun });
-    const res = await dpo.get(`/v1/kommuner/${kommun}/audit/entries?action=${encodeURIComponent(action)}&limit=500`);
-    return res.body.data as Array<{ outcome: string; detail: Record<string, unknown>; legalBasis: unknown }>;
+    const all: Array<{ outcome: string; detail: Record<string, unknown>; legalBasis: unknown }> = [];
+    let cursor = '';
+    do {
+      const res = await dpo.get(
+        `/v1/kommuner/${kommun}/audit/entries?action=${encodeURIComponent(action)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      all.push(...res.body.data);
+      cursor = res.body.nextCursor ?? '';
+    } while (cursor);
+    return all;
   }
 
   beforeAll(async () => {
@@ -153,7 +162,7 @@ describe('transfers between two instances', () => {
       reason: null,
     });
     // Every step on both sides is in the audit log.
-    const forThis = (entries: Array<{ detail: Record<string, unknown> }>) =>
+    const forThis = <E extends { detail: Record<string, unknown> }>(entries: E[]) =>
       entries.filter((e) => e.detail.jti === done.jti || e.detail.transferId === done.id);
     for (const action of ['transfers:create', 'transfers:seal', 'transfers:deliver', 'transfers:acknowledged'])
       expect(forThis(await auditOf(sender, a, action)).length).toBeGreaterThan(0);

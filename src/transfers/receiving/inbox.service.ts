@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { isUuid } from '../../common/http/uuid';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { RecordsService } from '../../records/records.service';
+import type { TransferManifest } from '../package/package-format';
 import { TransferPackages } from '../package/transfer-packages.service';
 import {
   PackageMalformedError,
@@ -186,11 +187,9 @@ export class InboxService {
   }
 }
 
-/** A package for a pupil's or guardian's own direct transmission (GDPR Art. 20(2)) says so in its categories' basis. */
-function purposeOf(manifest: { legalBasis: Record<string, string | undefined> } & object): string {
-  const purpose = (manifest as { purpose?: unknown }).purpose;
-  return purpose === 'portability' ? 'portability' : 'transfer';
-}
+/** A pupil's or guardian's own direct transmission (GDPR Art. 20(2)) says so in its manifest. */
+const purposeOf = (manifest: TransferManifest): 'transfer' | 'portability' =>
+  manifest.purpose === 'portability' ? 'portability' : 'transfer';
 
 const answer = (row: InboxRow, duplicate: boolean): InboxAnswer => ({
   jti: row.jti,

@@ -13,7 +13,7 @@ import { loggableError } from '../../common/problem/error-mapping';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { OutboxPump } from '../outbox-pump';
-import { PeerClient } from '../peer-client';
+import { PeerClient, type PeerPostResult } from '../peer-client';
 import { Peers } from '../peers';
 import { inParallel } from '../sending/transfer-outbox';
 import { retryDelayMs } from '../transfer-states';
@@ -97,9 +97,9 @@ export class ReceiptOutbox implements OnModuleInit, OnApplicationBootstrap, Befo
     };
     const detail = { inboxId: row.id, jti: row.jti, outcome: row.state, attempt };
     const peerUrl = await this.peers.baseUrl(kommunCode, row.senderKommun);
-    const result = peerUrl
+    const result: PeerPostResult = peerUrl
       ? await this.client.post(`${peerUrl}/v1/transfers/receipts`, row.receipt!)
-      : ({ kind: 'retry', error: { code: 'PEER_NOT_TRUSTED', detail: 'The sender is not a trusted peer now.' } } as const);
+      : { kind: 'retry', error: { code: 'PEER_NOT_TRUSTED', detail: 'The sender is not a trusted peer now.' } };
     if (result.kind === 'ok') {
       await this.repository.receiptSent(kommunCode, row.id);
       await this.audit.record({ ...base, outcome: 'succeeded', detail });

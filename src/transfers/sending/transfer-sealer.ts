@@ -104,6 +104,7 @@ export class TransferSealer {
         ...(row.receiverSchoolUnit ? { schoolUnit: row.receiverSchoolUnit } : {}),
       },
       pupil: { ref: row.recordId },
+      purpose: row.purpose,
       categories: allowed.map((a) => a.category),
       legalBasis,
       consentReceipts: allowed.flatMap((a) => a.consentReceipts ?? []),
