@@ -32,7 +32,11 @@ async function freshServerDatabase(name) {
 
 const json = (headers) => ({ 'content-type': 'application/json', ...headers });
 async function call(method, url, headers, body) {
-  const res = await fetch(url, { method, headers: json(headers), body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: json(headers),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 500)}`);
   return text ? JSON.parse(text) : undefined;
@@ -61,10 +65,15 @@ async function setUp(service, kommun, name) {
 async function sendBatch(a, b, selection) {
   const t0 = process.hrtime.bigint();
   const since = () => Number(process.hrtime.bigint() - t0) / 1e9;
-  const batch = await call('POST', `${a.service.url}/v1/kommuner/${SENDER}/transfers/batch`, a.who.registrar, {
-    ...selection,
-    receiverKommun: RECEIVER,
-  });
+  const batch = await call(
+    'POST',
+    `${a.service.url}/v1/kommuner/${SENDER}/transfers/batch`,
+    a.who.registrar,
+    {
+      ...selection,
+      receiverKommun: RECEIVER,
+    },
+  );
   const path = `${a.service.url}/v1/kommuner/${SENDER}/transfers/batches/${batch.id}`;
   const total = await until(async () => {
     const s = await call('GET', path, a.who.registrar);
@@ -74,14 +83,22 @@ async function sendBatch(a, b, selection) {
   const accepted = new Set();
   let deliveredAt;
   while (accepted.size < total) {
-    const page = await call('GET', `${b.service.url}/v1/kommuner/${RECEIVER}/transfers/inbox?state=received&limit=500`, b.who.registrar);
+    const page = await call(
+      'GET',
+      `${b.service.url}/v1/kommuner/${RECEIVER}/transfers/inbox?state=received&limit=500`,
+      b.who.registrar,
+    );
     const fresh = page.data.filter((i) => !accepted.has(i.id));
     if (fresh.length === 0) {
       await new Promise((r) => setTimeout(r, 20));
       continue;
     }
     await runConcurrent(fresh.length, 8, async (i) => {
-      await call('POST', `${b.service.url}/v1/kommuner/${RECEIVER}/transfers/inbox/${fresh[i].id}/accept`, b.who.registrar);
+      await call(
+        'POST',
+        `${b.service.url}/v1/kommuner/${RECEIVER}/transfers/inbox/${fresh[i].id}/accept`,
+        b.who.registrar,
+      );
       accepted.add(fresh[i].id);
     });
     if (accepted.size >= total) deliveredAt = since();
@@ -98,23 +115,40 @@ async function main() {
   let sender;
   let receiver;
   try {
-    const dbA = embedded ? { DATA_DIR: join(dir, 'a') } : { DATABASE_URL: await freshServerDatabase('portabel_bench_tflow_a'), DB_POOL_SIZE: '20' };
-    const dbB = embedded ? { DATA_DIR: join(dir, 'b') } : { DATABASE_URL: await freshServerDatabase('portabel_bench_tflow_b'), DB_POOL_SIZE: '20' };
+    const dbA = embedded
+      ? { DATA_DIR: join(dir, 'a') }
+      : { DATABASE_URL: await freshServerDatabase('portabel_bench_tflow_a'), DB_POOL_SIZE: '20' };
+    const dbB = embedded
+      ? { DATA_DIR: join(dir, 'b') }
+      : { DATABASE_URL: await freshServerDatabase('portabel_bench_tflow_b'), DB_POOL_SIZE: '20' };
     // One address delivers thousands of packages a minute: the per-address peer limit is per instance.
     const env = { RATE_LIMIT_PERSON: '1000000000', RATE_LIMIT_PEER: '1000000' };
     sender = await startService({ ...dbA, ...env });
     receiver = await startService({ ...dbB, ...env });
     const a = { service: sender, who: await setUp(sender, SENDER, 'Västerås') };
     const b = { service: receiver, who: await setUp(receiver, RECEIVER, 'Malmö') };
-    await call('PUT', `${sender.url}/v1/kommuner/${SENDER}/trust/peers/${RECEIVER}`, a.who.admin, { name: 'Malmö', baseUrl: receiver.url });
-    await call('PUT', `${receiver.url}/v1/kommuner/${RECEIVER}/trust/peers/${SENDER}`, b.who.admin, { name: 'Västerås', baseUrl: sender.url });
+    await call('PUT', `${sender.url}/v1/kommuner/${SENDER}/trust/peers/${RECEIVER}`, a.who.admin, {
+      name: 'Malmö',
+      baseUrl: receiver.url,
+    });
+    await call('PUT', `${receiver.url}/v1/kommuner/${RECEIVER}/trust/peers/${SENDER}`, b.who.admin, {
+      name: 'Västerås',
+      baseUrl: sender.url,
+    });
 
     console.error('seeding the sending kommun…');
     const [school] = generateSchoolUnits({ kommunCode: SENDER, seed: 2026, count: 1 });
     const [other] = generateSchoolUnits({ kommunCode: SENDER, seed: 2027, count: 1 });
     const lines = [];
-    for (const p of generatePupils({ kommunCode: SENDER, count: SCHOOL, seed: 2026, schoolUnits: [school] })) lines.push(JSON.stringify(p));
-    for (const p of generatePupils({ kommunCode: SENDER, count: CLASS, seed: 2027, schoolUnits: [other], startIndex: SCHOOL }))
+    for (const p of generatePupils({ kommunCode: SENDER, count: SCHOOL, seed: 2026, schoolUnits: [school] }))
+      lines.push(JSON.stringify(p));
+    for (const p of generatePupils({
+      kommunCode: SENDER,
+      count: CLASS,
+      seed: 2027,
+      schoolUnits: [other],
+      startIndex: SCHOOL,
+    }))
       lines.push(JSON.stringify(p));
     const bulk = await fetch(`${sender.url}/v1/kommuner/${SENDER}/records/bulk`, {
       method: 'POST',
@@ -125,7 +159,11 @@ async function main() {
     const classIds = [];
     let cursor = '';
     do {
-      const page = await call('GET', `${sender.url}/v1/kommuner/${SENDER}/records?schoolUnit=${other.code}&limit=200${cursor ? `&cursor=${cursor}` : ''}`, a.who.registrar);
+      const page = await call(
+        'GET',
+        `${sender.url}/v1/kommuner/${SENDER}/records?schoolUnit=${other.code}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        a.who.registrar,
+      );
       classIds.push(...page.data.map((x) => x.id));
       cursor = page.nextCursor ?? '';
     } while (cursor);

@@ -113,7 +113,9 @@ export class CreateTransfers1767830400000 implements MigrationInterface {
         CONSTRAINT ck_transfer_inbox_state CHECK (state IN ('received', 'accepted', 'rejected')),
         CONSTRAINT ck_transfer_inbox_receipt_state CHECK (receipt_state IN ('pending', 'sent', 'failed'))
       )`);
-    await q.query(`CREATE INDEX ix_transfer_inbox_list ON transfer_inbox (kommun_code, received_at DESC, id)`);
+    await q.query(
+      `CREATE INDEX ix_transfer_inbox_list ON transfer_inbox (kommun_code, received_at DESC, id)`,
+    );
     await q.query(
       `CREATE INDEX ix_transfer_inbox_receipts_due ON transfer_inbox (kommun_code, receipt_next_at) WHERE receipt_state = 'pending'`,
     );
@@ -128,7 +130,9 @@ export class CreateTransfers1767830400000 implements MigrationInterface {
           USING (kommun_code = current_setting('app.kommun', true))
           WITH CHECK (kommun_code = current_setting('app.kommun', true))`);
     }
-    await q.query(`GRANT SELECT, INSERT, UPDATE ON transfer_batches, transfers, transfer_inbox TO portabel_app`);
+    await q.query(
+      `GRANT SELECT, INSERT, UPDATE ON transfer_batches, transfers, transfer_inbox TO portabel_app`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

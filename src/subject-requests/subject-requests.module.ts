@@ -17,7 +17,15 @@ import { SubjectRequestsService } from './subject-requests.service';
 
 /** Data-subject rights: exports and their packages, rectification, restriction, erasure, retention. */
 @Module({
-  imports: [AuditModule, ConsentModule, JobsModule, KeysModule, KommunerModule, RecordsModule, TransfersModule],
+  imports: [
+    AuditModule,
+    ConsentModule,
+    JobsModule,
+    KeysModule,
+    KommunerModule,
+    RecordsModule,
+    TransfersModule,
+  ],
   controllers: [MeRequestsController, KommunRequestsController, PackagesController],
   providers: [SubjectRequestsRepository, SubjectRequestsService, RetentionPurge],
   exports: [SubjectRequestsService],

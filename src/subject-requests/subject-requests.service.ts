@@ -399,7 +399,11 @@ export class SubjectRequestsService implements OnModuleInit {
     return rows.map((r) => this.resource(r, events.get(r.id) ?? [], transmissions.get(r.id)));
   }
 
-  private resource(r: RequestRow, events: EventRow[], transmission?: TransferResource): SubjectRequestResource {
+  private resource(
+    r: RequestRow,
+    events: EventRow[],
+    transmission?: TransferResource,
+  ): SubjectRequestResource {
     const now = Date.now();
     const live = r.packageExpiresAt !== null && r.packageExpiresAt.getTime() > now && r.status === 'ready';
     return {

@@ -44,7 +44,12 @@ export class PeerClient {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      const code = e.name === 'TimeoutError' ? 'TIMEOUT' : e.name === 'AbortError' ? 'ABORTED' : (e.cause?.code ?? 'NETWORK');
+      const code =
+        e.name === 'TimeoutError'
+          ? 'TIMEOUT'
+          : e.name === 'AbortError'
+            ? 'ABORTED'
+            : (e.cause?.code ?? 'NETWORK');
       return { kind: 'retry', error: { code, detail: `The peer could not be reached (${code}).` } };
     }
     let parsed: Record<string, unknown> = {};

@@ -18,17 +18,37 @@ export const TRANSFER_PROBLEMS = {
   packageNotReady: t('transfer-package-not-ready', 409, 'The package is not sealed yet'),
   alreadyDecided: t('transfer-already-decided', 409, 'The package has already been accepted or rejected'),
   reasonRequired: t('transfer-reason-required', 400, 'A rejection needs a reason'),
-  expiredUndelivered: t('transfer-expired-undelivered', 410, 'The package expired before it could be delivered'),
+  expiredUndelivered: t(
+    'transfer-expired-undelivered',
+    410,
+    'The package expired before it could be delivered',
+  ),
   receiptInvalid: t('transfer-receipt-invalid', 422, 'The acknowledgement does not verify'),
-  receiptUnknownPackage: t('transfer-receipt-unknown-package', 404, 'The acknowledgement names no package sent from here'),
-  receiptConflict: t('transfer-receipt-conflict', 409, 'The package was acknowledged before with another outcome'),
+  receiptUnknownPackage: t(
+    'transfer-receipt-unknown-package',
+    404,
+    'The acknowledgement names no package sent from here',
+  ),
+  receiptConflict: t(
+    'transfer-receipt-conflict',
+    409,
+    'The package was acknowledged before with another outcome',
+  ),
 } as const;
 
 export const transferNotFound = (id: string): DomainError =>
-  new DomainError(TRANSFER_PROBLEMS.transferNotFound, 'TRANSFER.NOT_FOUND', `No transfer ${id} in this kommun.`);
+  new DomainError(
+    TRANSFER_PROBLEMS.transferNotFound,
+    'TRANSFER.NOT_FOUND',
+    `No transfer ${id} in this kommun.`,
+  );
 
 export const batchNotFound = (id: string): DomainError =>
-  new DomainError(TRANSFER_PROBLEMS.batchNotFound, 'TRANSFER.BATCH_NOT_FOUND', `No transfer batch ${id} in this kommun.`);
+  new DomainError(
+    TRANSFER_PROBLEMS.batchNotFound,
+    'TRANSFER.BATCH_NOT_FOUND',
+    `No transfer batch ${id} in this kommun.`,
+  );
 
 export const inboxItemNotFound = (id: string): DomainError =>
   new DomainError(
@@ -72,7 +92,11 @@ export const packageNotReady = (state: string): DomainError =>
   );
 
 export const alreadyDecided = (state: string): DomainError =>
-  new DomainError(TRANSFER_PROBLEMS.alreadyDecided, 'TRANSFER.ALREADY_DECIDED', `The package was already ${state}.`);
+  new DomainError(
+    TRANSFER_PROBLEMS.alreadyDecided,
+    'TRANSFER.ALREADY_DECIDED',
+    `The package was already ${state}.`,
+  );
 
 export const reasonRequired = (): DomainError =>
   new DomainError(

@@ -28,7 +28,15 @@ import { TransfersService } from './sending/transfers.service';
  * made and opened by ./package; which peers are trusted, and their keys, by the trust registry.
  */
 @Module({
-  imports: [AuditModule, ConsentCoreModule, KeysModule, KommunerModule, RecordsModule, TrustModule, TransferPackagesModule],
+  imports: [
+    AuditModule,
+    ConsentCoreModule,
+    KeysModule,
+    KommunerModule,
+    RecordsModule,
+    TrustModule,
+    TransferPackagesModule,
+  ],
   // InboxController first: its static path (…/transfers/inbox) must not be taken for a transfer id.
   controllers: [InboxController, TransfersController, PeerController],
   providers: [

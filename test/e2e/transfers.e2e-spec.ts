@@ -48,10 +48,14 @@ describe('transfers between two instances', () => {
   }
 
   const untilState = (id: string, states: string[], ms = 30_000) =>
-    until(async () => {
-      const t = await transfer(id);
-      return states.includes(t.state) ? t : undefined;
-    }, ms, `transfer in ${states.join('/')}`);
+    until(
+      async () => {
+        const t = await transfer(id);
+        return states.includes(t.state) ? t : undefined;
+      },
+      ms,
+      `transfer in ${states.join('/')}`,
+    );
 
   async function inboxItem(jti: string) {
     const res = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox?limit=500`);
@@ -81,10 +85,14 @@ describe('transfers between two instances', () => {
     a = await createKommun(sender.t, 'Avsändarkommun');
     do b = await createKommun(receiver.t, 'Mottagarkommun');
     while (b === a);
-    await (await as(sender.t, { role: 'admin', kommun: a }))
+    await (
+      await as(sender.t, { role: 'admin', kommun: a })
+    )
       .put(`/v1/kommuner/${a}/school-units/${unitA}`)
       .send({ name: 'Avgångsskolan', schoolTypes: ['GR'] });
-    await (await as(receiver.t, { role: 'admin', kommun: b }))
+    await (
+      await as(receiver.t, { role: 'admin', kommun: b })
+    )
       .put(`/v1/kommuner/${b}/school-units/${unitB}`)
       .send({ name: 'Ankomstskolan', schoolTypes: ['GR'] });
     await trust({ t: sender.t, kommun: a }, { kommun: b, baseUrl: toReceiver.url });
@@ -100,7 +108,9 @@ describe('transfers between two instances', () => {
 
   it('previews what would go, category by category, on which basis, and stores nothing', async () => {
     const recordId = await addPupil({ contact: { emails: [{ type: 'Privat', value: 'marta@example.se' }] } });
-    const res = await (await regA())
+    const res = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers?dryRun=true`)
       .send({ recordId, receiverKommun: b, receiverSchoolUnit: unitB });
     expectContract(res, 'POST', `/v1/kommuner/${a}/transfers`);
@@ -112,31 +122,47 @@ describe('transfers between two instances', () => {
         { category: 'grades', basis: 'legalObligation' },
       ]),
     );
-    expect(res.body.decision.denied).toEqual(expect.arrayContaining([{ category: 'contact', reason: 'no-consent' }]));
+    expect(res.body.decision.denied).toEqual(
+      expect.arrayContaining([{ category: 'contact', reason: 'no-consent' }]),
+    );
     const list = await (await regA()).get(`/v1/kommuner/${a}/transfers`);
     expect(list.body.data).toEqual([]);
   });
 
   it('refuses a receiver that is not a trusted peer', async () => {
     const recordId = await addPupil();
-    const res = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId, receiverKommun: '0999' });
-    expectProblem(res, 422, 'peer-not-trusted', 'TRANSFER.PEER_NOT_TRUSTED', { errors: expect.any(Array) as never });
+    const res = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId, receiverKommun: '0999' });
+    expectProblem(res, 422, 'peer-not-trusted', 'TRANSFER.PEER_NOT_TRUSTED', {
+      errors: expect.any(Array) as never,
+    });
   });
 
   it('moves one pupil end to end: delivered, accepted, and the sender holds the signed acknowledgement', async () => {
     const recordId = await addPupil();
-    const created = await (await regA())
+    const created = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers`)
       .send({ recordId, receiverKommun: b, receiverSchoolUnit: unitB });
     expectContract(created, 'POST', `/v1/kommuner/${a}/transfers`);
     expect(created.status).toBe(201);
     const delivered = await untilState(created.body.id, ['delivered']);
-    expect(delivered.categories).toEqual(expect.arrayContaining([{ category: 'grades', basis: 'legalObligation' }]));
+    expect(delivered.categories).toEqual(
+      expect.arrayContaining([{ category: 'grades', basis: 'legalObligation' }]),
+    );
 
     const [item] = await inboxItem(delivered.jti);
     const detail = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${item.id}`);
     expectContract(detail, 'GET', `/v1/kommuner/${b}/transfers/inbox/${item.id}`);
-    expect(detail.body).toMatchObject({ state: 'received', sender: { kommun: a, schoolUnit: unitA }, receiverSchoolUnit: unitB });
+    expect(detail.body).toMatchObject({
+      state: 'received',
+      sender: { kommun: a, schoolUnit: unitA },
+      receiverSchoolUnit: unitB,
+    });
     expect(detail.body.diff).toMatchObject({ outcome: 'created', comparedWith: null, heldRecords: [] });
     expect(detail.body.record.contact).toBeUndefined(); // minimised: no consent for contact data
 
@@ -149,10 +175,17 @@ describe('transfers between two instances', () => {
     expect(imported.body.record.grades[0].provenance).toMatchObject({ adapter: 'api' });
 
     const done = await untilState(created.body.id, ['accepted']);
-    expectContract(await (await regA()).get(`/v1/kommuner/${a}/transfers/${done.id}`), 'GET', `/v1/kommuner/${a}/transfers/${done.id}`);
+    expectContract(
+      await (await regA()).get(`/v1/kommuner/${a}/transfers/${done.id}`),
+      'GET',
+      `/v1/kommuner/${a}/transfers/${done.id}`,
+    );
     // The acknowledgement verifies offline against the receiver's published keys.
     const jwks = await request(receiver.t.server).get(`/kommuner/${b}/.well-known/jwks.json`);
-    const { payload, protectedHeader } = await compactVerify(done.acknowledgement.receipt, createLocalJWKSet(jwks.body));
+    const { payload, protectedHeader } = await compactVerify(
+      done.acknowledgement.receipt,
+      createLocalJWKSet(jwks.body),
+    );
     expect(protectedHeader.typ).toBe('transfer-receipt+jws');
     expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
       iss: b,
@@ -164,7 +197,12 @@ describe('transfers between two instances', () => {
     // Every step on both sides is in the audit log.
     const forThis = <E extends { detail: Record<string, unknown> }>(entries: E[]) =>
       entries.filter((e) => e.detail.jti === done.jti || e.detail.transferId === done.id);
-    for (const action of ['transfers:create', 'transfers:seal', 'transfers:deliver', 'transfers:acknowledged'])
+    for (const action of [
+      'transfers:create',
+      'transfers:seal',
+      'transfers:deliver',
+      'transfers:acknowledged',
+    ])
       expect(forThis(await auditOf(sender, a, action)).length).toBeGreaterThan(0);
     for (const action of ['transfers:receive', 'transfers:accept', 'transfers:acknowledge'])
       expect(forThis(await auditOf(receiver, b, action)).length).toBeGreaterThan(0);
@@ -174,7 +212,11 @@ describe('transfers between two instances', () => {
 
   it('shows the receiving registrar a diff against the record it already holds', async () => {
     const recordId = await addPupil();
-    const first = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId, receiverKommun: b });
+    const first = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId, receiverKommun: b });
     const t1 = await untilState(first.body.id, ['delivered']);
     const [i1] = await inboxItem(t1.jti);
     await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${i1.id}/accept`);
@@ -182,8 +224,17 @@ describe('transfers between two instances', () => {
     const current = await (await regA()).get(`/v1/kommuner/${a}/records/${recordId}`);
     const record = current.body.record;
     record.grades.push({ ...record.grades[0], subjectCode: 'SV', value: 'A', provenance: undefined });
-    await (await regA()).put(`/v1/kommuner/${a}/records/${recordId}`).set('if-match', current.headers.etag).send(record);
-    const second = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId, receiverKommun: b });
+    await (
+      await regA()
+    )
+      .put(`/v1/kommuner/${a}/records/${recordId}`)
+      .set('if-match', current.headers.etag)
+      .send(record);
+    const second = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId, receiverKommun: b });
     const t2 = await untilState(second.body.id, ['delivered']);
     const [i2] = await inboxItem(t2.jti);
     const detail = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${i2.id}`);
@@ -195,27 +246,49 @@ describe('transfers between two instances', () => {
 
   it('rejects with a reason: nothing is imported and the sender reads the reason', async () => {
     const recordId = await addPupil();
-    const created = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId, receiverKommun: b });
+    const created = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId, receiverKommun: b });
     const delivered = await untilState(created.body.id, ['delivered']);
     const [item] = await inboxItem(delivered.jti);
-    const noReason = await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/reject`).send({});
+    const noReason = await (
+      await regB()
+    )
+      .post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/reject`)
+      .send({});
     expect(noReason.status).toBe(400);
-    const rejected = await (await regB())
+    const rejected = await (
+      await regB()
+    )
       .post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/reject`)
       .send({ reason: 'Eleven har inte flyttat hit.' });
     expectContract(rejected, 'POST', `/v1/kommuner/${b}/transfers/inbox/${item.id}/reject`);
-    expect(rejected.body).toMatchObject({ state: 'rejected', reason: 'Eleven har inte flyttat hit.', record: null, recordId: null });
+    expect(rejected.body).toMatchObject({
+      state: 'rejected',
+      reason: 'Eleven har inte flyttat hit.',
+      record: null,
+      recordId: null,
+    });
     const again = await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
     expectProblem(again, 409, 'transfer-already-decided', 'TRANSFER.ALREADY_DECIDED');
     const done = await untilState(created.body.id, ['rejected']);
-    expect(done.acknowledgement).toMatchObject({ outcome: 'rejected', reason: 'Eleven har inte flyttat hit.' });
+    expect(done.acknowledgement).toMatchObject({
+      outcome: 'rejected',
+      reason: 'Eleven har inte flyttat hit.',
+    });
   });
 
   it('cancels before delivery, and hands a package over as a file', async () => {
-    const keep = await (await regA())
+    const keep = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers`)
       .send({ recordId: await addPupil(), receiverKommun: b, deliver: 'download' });
-    const drop = await (await regA())
+    const drop = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers`)
       .send({ recordId: await addPupil(), receiverKommun: b, deliver: 'download' });
     await untilState(drop.body.id, ['sealed']);
@@ -226,7 +299,9 @@ describe('transfers between two instances', () => {
     expectProblem(gone, 409, 'transfer-package-not-ready', 'TRANSFER.PACKAGE_NOT_READY');
 
     const sealed = await untilState(keep.body.id, ['sealed']);
-    const file = await (await regA())
+    const file = await (
+      await regA()
+    )
       .get(`/v1/kommuner/${a}/transfers/${keep.body.id}/package`)
       .buffer(true)
       .parse((res, cb) => {
@@ -239,7 +314,10 @@ describe('transfers between two instances', () => {
     const jwe = file.body as string;
     expect(decodeProtectedHeader(jwe)).toMatchObject({ typ: 'transfer-package+jwe', aud: b, iss: a });
     // The receiving kommun posts the file to its own inbox; the acknowledgement finds the sender.
-    const posted = await request(receiver.t.server).post('/v1/transfers/inbox').set('content-type', 'application/jose').send(jwe);
+    const posted = await request(receiver.t.server)
+      .post('/v1/transfers/inbox')
+      .set('content-type', 'application/jose')
+      .send(jwe);
     expect(posted.status).toBe(202);
     const [item] = await inboxItem(sealed.jti);
     await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
@@ -249,12 +327,16 @@ describe('transfers between two instances', () => {
   });
 
   it('refuses tampered, replayed and misaddressed packages, each with its own problem, storing nothing', async () => {
-    const created = await (await regA())
+    const created = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers`)
       .send({ recordId: await addPupil(), receiverKommun: b, deliver: 'download' });
     const sealed = await untilState(created.body.id, ['sealed']);
     const jwe = (
-      await (await regA())
+      await (
+        await regA()
+      )
         .get(`/v1/kommuner/${a}/transfers/${created.body.id}/package`)
         .buffer(true)
         .parse((res, cb) => {
@@ -264,7 +346,10 @@ describe('transfers between two instances', () => {
         })
     ).body as string;
     const post = (body: string) =>
-      request(receiver.t.server).post('/v1/transfers/inbox').set('content-type', 'application/jose').send(body);
+      request(receiver.t.server)
+        .post('/v1/transfers/inbox')
+        .set('content-type', 'application/jose')
+        .send(body);
 
     // One flipped character in the ciphertext.
     const parts = jwe.split('.');
@@ -318,34 +403,55 @@ describe('transfers between two instances', () => {
   it('moves a class of 30 at once, one package each', async () => {
     const ids: string[] = [];
     for (let k = 0; k < 30; k++) ids.push(await addPupil());
-    const batch = await (await regA())
+    const batch = await (
+      await regA()
+    )
       .post(`/v1/kommuner/${a}/transfers/batch`)
       .send({ recordIds: ids, receiverKommun: b, receiverSchoolUnit: unitB });
     expectContract(batch, 'POST', `/v1/kommuner/${a}/transfers/batch`);
     expect(batch.status).toBe(202);
     const path = `/v1/kommuner/${a}/transfers/batches/${batch.body.id}`;
-    await until(async () => (await (await regA()).get(path)).body.counts.delivered === 30, 60_000, 'class delivered');
+    await until(
+      async () => (await (await regA()).get(path)).body.counts.delivered === 30,
+      60_000,
+      'class delivered',
+    );
     const inbox = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox?state=received&limit=500`);
-    const fromBatch = await (await regA()).get(`/v1/kommuner/${a}/transfers?batch=${batch.body.id}&limit=100`);
+    const fromBatch = await (
+      await regA()
+    ).get(`/v1/kommuner/${a}/transfers?batch=${batch.body.id}&limit=100`);
     const jtis = new Set(fromBatch.body.data.map((t: { jti: string }) => t.jti));
     const items = inbox.body.data.filter((i: { jti: string }) => jtis.has(i.jti));
     expect(items).toHaveLength(30);
-    for (const item of items) await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
-    const done = await until(async () => {
-      const res = await (await regA()).get(path);
-      return res.body.counts.accepted === 30 ? res : undefined;
-    }, 60_000, 'class accepted');
+    for (const item of items)
+      await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
+    const done = await until(
+      async () => {
+        const res = await (await regA()).get(path);
+        return res.body.counts.accepted === 30 ? res : undefined;
+      },
+      60_000,
+      'class accepted',
+    );
     expectContract(done, 'GET', path);
     expect(done.body).toMatchObject({ state: 'created', pupils: 30, counts: { accepted: 30 } });
   });
 
   it('delivers exactly once to a receiver that was down during delivery, once it is back', async () => {
     await receiver.stop();
-    const created = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId: await addPupil(), receiverKommun: b });
-    const waiting = await until(async () => {
-      const t = await transfer(created.body.id);
-      return t.delivery.attempts >= 2 && t.state === 'delivering' ? t : undefined;
-    }, 30_000, 'retries');
+    const created = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId: await addPupil(), receiverKommun: b });
+    const waiting = await until(
+      async () => {
+        const t = await transfer(created.body.id);
+        return t.delivery.attempts >= 2 && t.state === 'delivering' ? t : undefined;
+      },
+      30_000,
+      'retries',
+    );
     expect(waiting.delivery.lastError).toMatchObject({ code: expect.any(String) });
     await receiver.start();
     const delivered = await untilState(created.body.id, ['delivered']);
@@ -354,7 +460,11 @@ describe('transfers between two instances', () => {
 
   it('sends no duplicate when the sender is closed mid-delivery and restarted on its database', async () => {
     toReceiver.mode = 'hold';
-    const created = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId: await addPupil(), receiverKommun: b });
+    const created = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId: await addPupil(), receiverKommun: b });
     await toReceiver.whenHeld('/v1/transfers/inbox'); // the receiver has stored it; the sender has no answer yet
     await sender.stop();
     toReceiver.mode = 'pass';
@@ -369,7 +479,11 @@ describe('transfers between two instances', () => {
   });
 
   it('still acknowledges exactly once when the receiver is closed after accepting, before the acknowledgement left', async () => {
-    const created = await (await regA()).post(`/v1/kommuner/${a}/transfers`).send({ recordId: await addPupil(), receiverKommun: b });
+    const created = await (
+      await regA()
+    )
+      .post(`/v1/kommuner/${a}/transfers`)
+      .send({ recordId: await addPupil(), receiverKommun: b });
     const delivered = await untilState(created.body.id, ['delivered']);
     const [item] = await inboxItem(delivered.jti);
     toSender.mode = 'refuse';
@@ -382,10 +496,14 @@ describe('transfers between two instances', () => {
       (e) => e.detail.transferId === created.body.id && e.outcome === 'succeeded',
     );
     expect(taken).toHaveLength(1);
-    const sent = await until(async () => {
-      const res = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${item.id}`);
-      return res.body.acknowledgement.state === 'sent' ? res.body : undefined;
-    }, 30_000, 'acknowledgement sent');
+    const sent = await until(
+      async () => {
+        const res = await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${item.id}`);
+        return res.body.acknowledgement.state === 'sent' ? res.body : undefined;
+      },
+      30_000,
+      'acknowledgement sent',
+    );
     expect(sent.acknowledgement.attempts).toBeGreaterThanOrEqual(1);
   });
 
@@ -399,15 +517,23 @@ describe('transfers between two instances', () => {
     const t = await untilState(asked.body.transmission.transferId, ['delivered']);
     expect(t.purpose).toBe('portability');
     const [item] = await inboxItem(t.jti);
-    expect((await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${item.id}`)).body.purpose).toBe('portability');
+    expect((await (await regB()).get(`/v1/kommuner/${b}/transfers/inbox/${item.id}`)).body.purpose).toBe(
+      'portability',
+    );
     await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
-    const seen = await until(async () => {
-      const res = await mother.get(`/v1/me/requests/${asked.body.id}`);
-      return res.body.transmission?.state === 'accepted' ? res : undefined;
-    }, 30_000, 'transmission accepted');
+    const seen = await until(
+      async () => {
+        const res = await mother.get(`/v1/me/requests/${asked.body.id}`);
+        return res.body.transmission?.state === 'accepted' ? res : undefined;
+      },
+      30_000,
+      'transmission accepted',
+    );
     expectContract(seen, 'GET', `/v1/me/requests/${asked.body.id}`);
     const untrusted = await mother.post('/v1/me/exports').send({ recordId, deliverToKommun: '0997' });
-    expectProblem(untrusted, 422, 'peer-not-trusted', 'TRANSFER.PEER_NOT_TRUSTED', { errors: expect.any(Array) as never });
+    expectProblem(untrusted, 422, 'peer-not-trusted', 'TRANSFER.PEER_NOT_TRUSTED', {
+      errors: expect.any(Array) as never,
+    });
   });
 
   it('keeps the audit chains whole on both sides', async () => {
@@ -416,7 +542,9 @@ describe('transfers between two instances', () => {
       [receiver, b],
     ] as const) {
       await instance.t.app.get(AuditService).checkpoint(kommun);
-      const res = await (await as(instance.t, { role: 'dpo', kommun })).get(`/v1/kommuner/${kommun}/audit/verify`);
+      const res = await (
+        await as(instance.t, { role: 'dpo', kommun })
+      ).get(`/v1/kommuner/${kommun}/audit/verify`);
       expect(res.body.ok).toBe(true);
     }
   });

@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -41,7 +47,9 @@ export class PeerInstance {
 
   static async create(label: string, env: Record<string, string> = {}): Promise<PeerInstance> {
     const url = serverUrl();
-    const database = url ? { url: await freshServerDatabase(url, label) } : { dataDir: freshEmbeddedDir(label) };
+    const database = url
+      ? { url: await freshServerDatabase(url, label) }
+      : { dataDir: freshEmbeddedDir(label) };
     const peer = new PeerInstance(label, await freePort(), database, env);
     await peer.start();
     return peer;
@@ -165,7 +173,11 @@ export class FaultProxy {
 }
 
 /** Polls until `check` returns something truthy (or throws its last error after `timeoutMs`). */
-export async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, label = 'condition'): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  label = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -175,7 +187,8 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`${label} not reached${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${label} not reached${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -194,7 +207,12 @@ export function civicNo(n: number): string {
 }
 
 /** A pupil of `kommun`, enrolled at `schoolUnit`. */
-export function pupil(kommun: string, schoolUnit: string, n: number, overrides: Partial<LearnerRecord> = {}): LearnerRecord {
+export function pupil(
+  kommun: string,
+  schoolUnit: string,
+  n: number,
+  overrides: Partial<LearnerRecord> = {},
+): LearnerRecord {
   const base = sampleRecord(`elev-${n}-${Math.random().toString(36).slice(2, 8)}`);
   return {
     ...base,
@@ -206,7 +224,10 @@ export function pupil(kommun: string, schoolUnit: string, n: number, overrides: 
 }
 
 /** Makes `host` trust `peer` (its keys fetched from the peer's per-kommun JWKS at `baseUrl`). */
-export async function trust(host: { t: TestApp; kommun: string }, peer: { kommun: string; baseUrl: string; name?: string }) {
+export async function trust(
+  host: { t: TestApp; kommun: string },
+  peer: { kommun: string; baseUrl: string; name?: string },
+) {
   const res = await request(host.t.server)
     .put(`/v1/kommuner/${host.kommun}/trust/peers/${peer.kommun}`)
     .set(await authAs(host.t, { role: 'admin', kommun: host.kommun }))

@@ -35,7 +35,8 @@ export class ReceiptIntake {
     const claims = peekReceipt(jws);
     const host = claims && (await this.kommuner.exists(claims.aud)) ? claims.aud : undefined;
     try {
-      if (!claims || !host) throw receiptInvalid('The acknowledgement is not addressed to a kommun hosted here.');
+      if (!claims || !host)
+        throw receiptInvalid('The acknowledgement is not addressed to a kommun hosted here.');
       if (!(await this.peers.baseUrl(host, claims.iss)))
         throw receiptInvalid(`Kommun ${claims.iss} is not a trusted peer of kommun ${host}.`);
       const verified = await verifyReceipt(jws, await this.peers.verificationKeys(host, claims.iss));
@@ -77,7 +78,11 @@ export class ReceiptIntake {
     } catch (err) {
       await this.audit.record({
         kommunCode: host ?? null,
-        actor: { kind: claims ? 'peer' : 'anonymous', subject: claims?.iss ?? null, role: claims ? 'peer' : null },
+        actor: {
+          kind: claims ? 'peer' : 'anonymous',
+          subject: claims?.iss ?? null,
+          role: claims ? 'peer' : null,
+        },
         action: 'transfers:acknowledged',
         outcome: 'denied',
         requestId,

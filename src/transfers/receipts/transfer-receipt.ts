@@ -32,7 +32,9 @@ export function peekReceipt(jws: string): { iss: string; aud: string } | undefin
   try {
     const parts = jws.split('.');
     if (parts.length !== 3) return undefined;
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Partial<TransferReceipt>;
+    const claims = JSON.parse(
+      Buffer.from(parts[1], 'base64url').toString('utf8'),
+    ) as Partial<TransferReceipt>;
     if (typeof claims.iss !== 'string' || !KOMMUN.test(claims.iss)) return undefined;
     if (typeof claims.aud !== 'string' || !KOMMUN.test(claims.aud)) return undefined;
     return { iss: claims.iss, aud: claims.aud };
@@ -61,7 +63,10 @@ export async function verifyReceipt(
       algorithms: RECEIPT_ALGS,
     }));
   } catch (err) {
-    return { ok: false, why: `the signature does not verify with the sender's trusted keys (${(err as Error).name})` };
+    return {
+      ok: false,
+      why: `the signature does not verify with the sender's trusted keys (${(err as Error).name})`,
+    };
   }
   let r: TransferReceipt;
   try {

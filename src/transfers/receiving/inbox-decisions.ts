@@ -63,15 +63,26 @@ export class InboxDecisions {
       outcome: 'succeeded',
       pupilRecordIds: [written.id],
       sections: row.manifest.categories,
-      legalBasis: row.manifest.legalBasis as Record<string, string>,
+      legalBasis: row.manifest.legalBasis,
       purpose: row.purpose,
-      detail: { inboxId: id, jti: row.jti, sender: row.senderKommun, result: written.result, version: written.version },
+      detail: {
+        inboxId: id,
+        jti: row.jti,
+        sender: row.senderKommun,
+        result: written.result,
+        version: written.version,
+      },
     });
     this.receipts.kick(kommunCode);
     return this.inbox.get(kommunCode, id);
   }
 
-  async reject(kommunCode: string, id: string, reason: string, access: AccessContext): Promise<InboxItemDetail> {
+  async reject(
+    kommunCode: string,
+    id: string,
+    reason: string,
+    access: AccessContext,
+  ): Promise<InboxItemDetail> {
     if (!reason.trim()) throw reasonRequired();
     const row = await this.pending(kommunCode, id);
     const receipt = await this.sign(row, 'rejected', reason);
@@ -118,6 +129,9 @@ export class InboxDecisions {
       iat: Math.floor(now.getTime() / 1000),
       decidedAt: now.toISOString(),
     };
-    return this.keys.signJws(row.kommunCode, JSON.stringify(receipt), { typ: RECEIPT_TYP, cty: 'application/json' });
+    return this.keys.signJws(row.kommunCode, JSON.stringify(receipt), {
+      typ: RECEIPT_TYP,
+      cty: 'application/json',
+    });
   }
 }

@@ -26,7 +26,11 @@ describe('inbox diff', () => {
       grades: [{ ...grade('A'), provenance: { adapter: 'api' } }],
       attendance: [{ term: 'HT2024' }],
     } as unknown as LearnerRecord;
-    const incoming = { ...base, grades: [grade('B')], achievements: [{ id: 'a' }] } as unknown as LearnerRecord;
+    const incoming = {
+      ...base,
+      grades: [grade('B')],
+      achievements: [{ id: 'a' }],
+    } as unknown as LearnerRecord;
     expect(diffSections(incoming, held)).toEqual([
       { section: 'pupil', change: 'unchanged', incoming: 1, held: 1 },
       { section: 'grades', change: 'changed', incoming: 1, held: 1 },

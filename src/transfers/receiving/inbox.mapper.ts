@@ -47,8 +47,13 @@ export function toInboxResource(r: InboxRow): InboxItemResource {
     sender: { kommun: r.senderKommun, schoolUnit: r.manifest.sender.schoolUnit ?? null },
     receiverSchoolUnit: r.manifest.receiver.schoolUnit ?? null,
     purpose: r.purpose,
-    pupil: p ? { givenName: p.givenName ?? null, familyName: p.familyName ?? null, birthDate: p.birthDate ?? null } : null,
-    categories: r.manifest.categories.map((c) => ({ category: c, basis: r.manifest.legalBasis[c] ?? 'unknown' })),
+    pupil: p
+      ? { givenName: p.givenName ?? null, familyName: p.familyName ?? null, birthDate: p.birthDate ?? null }
+      : null,
+    categories: r.manifest.categories.map((c) => ({
+      category: c,
+      basis: r.manifest.legalBasis[c] ?? 'unknown',
+    })),
     state: r.state,
     stateText: INBOX_STATE_TEXTS[r.state],
     reason: r.reason,

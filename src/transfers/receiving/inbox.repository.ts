@@ -131,7 +131,13 @@ export class InboxRepository {
     tx: TenantTx,
     kommunCode: string,
     id: string,
-    d: { state: 'accepted' | 'rejected'; reason: string | null; recordId: string | null; decidedBy: string; receipt: string },
+    d: {
+      state: 'accepted' | 'rejected';
+      reason: string | null;
+      recordId: string | null;
+      decidedBy: string;
+      receipt: string;
+    },
   ): Promise<void> {
     await tx.query(
       `UPDATE transfer_inbox SET state = $3, reason = $4, record_id = $5, decided_by = $6, decided_at = now(),
@@ -171,7 +177,12 @@ export class InboxRepository {
     );
   }
 
-  async receiptRetry(kommunCode: string, id: string, at: Date, error: Record<string, unknown>): Promise<void> {
+  async receiptRetry(
+    kommunCode: string,
+    id: string,
+    at: Date,
+    error: Record<string, unknown>,
+  ): Promise<void> {
     await this.db.once(
       kommunCode,
       sql`UPDATE transfer_inbox SET receipt_attempts = receipt_attempts + 1, receipt_next_at = ${at},

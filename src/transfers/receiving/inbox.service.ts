@@ -38,7 +38,7 @@ const KID_KOMMUN = /\/kommuner\/([0-9]{4})\//;
 export function addresseeOf(jwe: string): string {
   let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(jwe) as Record<string, unknown>;
+    header = decodeProtectedHeader(jwe);
   } catch {
     throw new PackageMalformedError('The body is not a compact JWE.');
   }
@@ -69,7 +69,8 @@ export class InboxService {
     let host: string | undefined;
     try {
       host = addresseeOf(jwe);
-      if (!(await this.kommuner.exists(host))) throw new PackageWrongReceiverError(host, 'any kommun hosted here');
+      if (!(await this.kommuner.exists(host)))
+        throw new PackageWrongReceiverError(host, 'any kommun hosted here');
       const again = await this.repository.findBySha256(host, sha256);
       if (again) return answer(again, true);
       const opened = await this.packages.open(host, jwe, {
@@ -94,7 +95,7 @@ export class InboxService {
         outcome: 'succeeded',
         pupilCivicNos: payload.record.pupil.civicNo ? [payload.record.pupil.civicNo.value] : [],
         sections: manifest.categories,
-        legalBasis: manifest.legalBasis as Record<string, string>,
+        legalBasis: manifest.legalBasis,
         requestId,
         purpose: stored.purpose,
         recipient: host,
@@ -118,7 +119,10 @@ export class InboxService {
     }
   }
 
-  async list(kommunCode: string, q: ListInboxQueryDto): Promise<{ data: InboxItemResource[]; nextCursor: string | null }> {
+  async list(
+    kommunCode: string,
+    q: ListInboxQueryDto,
+  ): Promise<{ data: InboxItemResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
     const position = decodeCursor('inbox', q.cursor, (p) => /^[^|]+\|[0-9a-f-]{36}$/.test(p));
     const [receivedAt, id] = position ? position.split('|') : [];
@@ -132,7 +136,9 @@ export class InboxService {
     return {
       data: page.map(toInboxResource),
       nextCursor:
-        rows.length > q.limit ? encodeCursor('inbox', `${new Date(last.receivedAt).toISOString()}|${last.id}`) : null,
+        rows.length > q.limit
+          ? encodeCursor('inbox', `${new Date(last.receivedAt).toISOString()}|${last.id}`)
+          : null,
     };
   }
 

@@ -99,7 +99,10 @@ export class ReceiptOutbox implements OnModuleInit, OnApplicationBootstrap, Befo
     const peerUrl = await this.peers.baseUrl(kommunCode, row.senderKommun);
     const result: PeerPostResult = peerUrl
       ? await this.client.post(`${peerUrl}/v1/transfers/receipts`, row.receipt!)
-      : { kind: 'retry', error: { code: 'PEER_NOT_TRUSTED', detail: 'The sender is not a trusted peer now.' } };
+      : {
+          kind: 'retry',
+          error: { code: 'PEER_NOT_TRUSTED', detail: 'The sender is not a trusted peer now.' },
+        };
     if (result.kind === 'ok') {
       await this.repository.receiptSent(kommunCode, row.id);
       await this.audit.record({ ...base, outcome: 'succeeded', detail });
@@ -107,7 +110,8 @@ export class ReceiptOutbox implements OnModuleInit, OnApplicationBootstrap, Befo
     }
     const decidedAt = row.decidedAt ? new Date(row.decidedAt).getTime() : Date.now();
     if (result.kind === 'refused' || Date.now() - decidedAt > GIVE_UP_MS) {
-      const error = result.kind === 'refused' ? { ...result.problem, status: result.status } : { ...result.error };
+      const error =
+        result.kind === 'refused' ? { ...result.problem, status: result.status } : { ...result.error };
       await this.repository.receiptFailed(kommunCode, row.id, error);
       await this.audit.record({ ...base, outcome: 'failed', detail: { ...detail, gaveUp: true } });
       return;
@@ -117,7 +121,14 @@ export class ReceiptOutbox implements OnModuleInit, OnApplicationBootstrap, Befo
       result.retryAfterMs ?? 0,
     );
     const at = new Date(Date.now() + wait);
-    await this.repository.receiptRetry(kommunCode, row.id, at, { ...result.error, at: new Date().toISOString() });
-    await this.audit.record({ ...base, outcome: 'failed', detail: { ...detail, code: result.error.code, retryAt: at.toISOString() } });
+    await this.repository.receiptRetry(kommunCode, row.id, at, {
+      ...result.error,
+      at: new Date().toISOString(),
+    });
+    await this.audit.record({
+      ...base,
+      outcome: 'failed',
+      detail: { ...detail, code: result.error.code, retryAt: at.toISOString() },
+    });
   }
 }

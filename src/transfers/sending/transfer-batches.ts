@@ -58,7 +58,11 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  async start(kommunCode: string, dto: CreateBatchDto, access: AccessContext): Promise<TransferBatchResource> {
+  async start(
+    kommunCode: string,
+    dto: CreateBatchDto,
+    access: AccessContext,
+  ): Promise<TransferBatchResource> {
     if (!dto.recordIds === !dto.schoolUnit) {
       const detail = 'Name the pupils either by recordIds (a class) or by schoolUnit (a school), not both.';
       throw new DomainError(PROBLEMS.validationFailed, 'TRANSFER.BATCH_SELECTION', detail, [
@@ -68,7 +72,10 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
     await this.transfers.assertSendable(kommunCode, dto.receiverKommun);
     const selection = dto.recordIds
       ? { recordIds: [...new Set(dto.recordIds.map((id) => id.toLowerCase()))] }
-      : { schoolUnit: dto.schoolUnit!, ...(dto.schoolYear !== undefined ? { schoolYear: dto.schoolYear } : {}) };
+      : {
+          schoolUnit: dto.schoolUnit!,
+          ...(dto.schoolYear !== undefined ? { schoolYear: dto.schoolYear } : {}),
+        };
     const batch = await this.repository.insertBatch(kommunCode, {
       receiverKommun: dto.receiverKommun,
       receiverSchoolUnit: dto.receiverSchoolUnit ?? null,

@@ -71,7 +71,8 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
     if (this.config.JOBS_WORKER !== 'on') return;
     void this.kommuner.list().then(
       (all) => all.forEach((k) => this.pump.kick(k.code)),
-      (err: unknown) => this.logger.error({ err: loggableError(err) }, 'could not resume the transfer outbox'),
+      (err: unknown) =>
+        this.logger.error({ err: loggableError(err) }, 'could not resume the transfer outbox'),
     );
   }
 
@@ -163,7 +164,10 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
         result.retryAfterMs ?? 0,
       );
       const at = new Date(Date.now() + wait);
-      await this.repository.scheduleRetry(kommunCode, row.id, at, { ...result.error, at: new Date().toISOString() });
+      await this.repository.scheduleRetry(kommunCode, row.id, at, {
+        ...result.error,
+        at: new Date().toISOString(),
+      });
       await this.audit.record({
         ...base,
         ...where,
@@ -178,14 +182,21 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
         ...where,
         action: 'transfers:deliver',
         outcome: 'failed',
-        detail: { ...detail, refused: typeof result.problem.code === 'string' ? result.problem.code : result.status },
+        detail: {
+          ...detail,
+          refused: typeof result.problem.code === 'string' ? result.problem.code : result.status,
+        },
       });
     }
   }
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */
-export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);

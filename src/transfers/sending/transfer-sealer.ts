@@ -14,7 +14,11 @@ import { TransferRow, TransfersRepository } from './transfers.repository';
 const SYSTEM = { kind: 'system' as const, subject: 'transfer-outbox', role: null };
 
 /** The school unit the pupil leaves: a current enrolment in the sending kommun, if the record has one. */
-export function senderSchoolUnit(record: LearnerRecord, kommunCode: string, today: string): string | undefined {
+export function senderSchoolUnit(
+  record: LearnerRecord,
+  kommunCode: string,
+  today: string,
+): string | undefined {
   const current = (record.enrolments ?? []).filter(
     (e) => !e.cancelled && (!e.endDate || e.endDate >= today) && e.organiserCode === kommunCode,
   );
@@ -132,7 +136,14 @@ export class TransferSealer {
       recipient: row.receiverKommun,
       detail: { transferId: row.id, jti: manifest.jti, sha256, lost: release.loss.length },
     });
-    return { ...row, state: 'sealed', jti: manifest.jti, manifest, packageSha256: sha256, loss: release.loss };
+    return {
+      ...row,
+      state: 'sealed',
+      jti: manifest.jti,
+      manifest,
+      packageSha256: sha256,
+      loss: release.loss,
+    };
   }
 
   private async fail(kommunCode: string, row: TransferRow, err: DomainError): Promise<void> {

@@ -27,7 +27,12 @@ export interface TransferResource {
   };
   problem: Record<string, unknown> | null;
   /** The receiver's signed acknowledgement (`transfer-receipt+jws`), once it came. */
-  acknowledgement: { outcome: 'accepted' | 'rejected'; reason: string | null; at: string; receipt: string } | null;
+  acknowledgement: {
+    outcome: 'accepted' | 'rejected';
+    reason: string | null;
+    at: string;
+    receipt: string;
+  } | null;
   createdAt: string;
   sealedAt: string | null;
   deliveredAt: string | null;

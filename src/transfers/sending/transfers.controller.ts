@@ -5,7 +5,12 @@ import { Access } from '../../auth/access-context.decorators';
 import { Authorize } from '../../auth/authorize.decorator';
 import { KommunCode, UuidParam } from '../../common/http/path-params';
 import { JOSE_MEDIA_TYPE } from '../peer-client';
-import { CreateBatchDto, CreateTransferDto, CreateTransferQueryDto, ListTransfersQueryDto } from '../transfers.dto';
+import {
+  CreateBatchDto,
+  CreateTransferDto,
+  CreateTransferQueryDto,
+  ListTransfersQueryDto,
+} from '../transfers.dto';
 import { TransferBatchResource, TransferResource } from './transfer.mapper';
 import { TransferBatches } from './transfer-batches';
 import { TransferPreview, TransfersService } from './transfers.service';
@@ -60,7 +65,10 @@ export class TransfersController {
 
   @Get('batches/:batchId')
   @Authorize('transfers:read')
-  getBatch(@KommunCode() kommunCode: string, @UuidParam('batchId') id: string): Promise<TransferBatchResource> {
+  getBatch(
+    @KommunCode() kommunCode: string,
+    @UuidParam('batchId') id: string,
+  ): Promise<TransferBatchResource> {
     return this.batches.get(kommunCode, id);
   }
 

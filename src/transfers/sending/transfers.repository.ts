@@ -221,7 +221,12 @@ export class TransfersRepository {
     );
   }
 
-  async scheduleRetry(kommunCode: string, id: string, at: Date, error: Record<string, unknown>): Promise<void> {
+  async scheduleRetry(
+    kommunCode: string,
+    id: string,
+    at: Date,
+    error: Record<string, unknown>,
+  ): Promise<void> {
     await this.db.once(
       kommunCode,
       sql`UPDATE transfers SET next_attempt_at = ${at}, last_error = ${JSON.stringify(error)}::jsonb,
@@ -259,7 +264,9 @@ export class TransfersRepository {
     );
     if (rows.length === 1) return 'cancelled';
     const current = await this.find(kommunCode, id);
-    return current && ['created', 'sealed', 'delivering'].includes(current.state) ? 'in-flight' : 'not-cancellable';
+    return current && ['created', 'sealed', 'delivering'].includes(current.state)
+      ? 'in-flight'
+      : 'not-cancellable';
   }
 
   async markDownloaded(kommunCode: string, id: string): Promise<void> {

@@ -68,7 +68,12 @@ export class TransfersService {
   async preview(kommunCode: string, dto: CreateTransferDto, access: AccessContext): Promise<TransferPreview> {
     await this.assertSendable(kommunCode, dto.receiverKommun);
     const { record } = (await this.records.get(kommunCode, dto.recordId, recordScopeOf(access))).parsed();
-    const decision = await this.decisions.preview(kommunCode, { id: dto.recordId, record }, 'transfer', dto.receiverKommun);
+    const decision = await this.decisions.preview(
+      kommunCode,
+      { id: dto.recordId, record },
+      'transfer',
+      dto.receiverKommun,
+    );
     return {
       dryRun: true,
       recordId: dto.recordId,
@@ -113,7 +118,11 @@ export class TransfersService {
       pupilRecordIds: [t.recordId],
       purpose: t.purpose,
       recipient: t.receiverKommun,
-      detail: { transferId: row.id, deliver: t.deliver, ...(t.subjectRequestId ? { requestId: t.subjectRequestId } : {}) },
+      detail: {
+        transferId: row.id,
+        deliver: t.deliver,
+        ...(t.subjectRequestId ? { requestId: t.subjectRequestId } : {}),
+      },
     });
     this.outbox.kick(kommunCode);
     return toTransferResource(row);
@@ -123,7 +132,10 @@ export class TransfersService {
     return toTransferResource(await this.find(kommunCode, id));
   }
 
-  async list(kommunCode: string, q: ListTransfersQueryDto): Promise<{ data: TransferResource[]; nextCursor: string | null }> {
+  async list(
+    kommunCode: string,
+    q: ListTransfersQueryDto,
+  ): Promise<{ data: TransferResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
     const position = decodeCursor('transfers', q.cursor, (p) => /^[^|]+\|[0-9a-f-]{36}$/.test(p));
     const [createdAt, id] = position ? position.split('|') : [];
@@ -138,7 +150,9 @@ export class TransfersService {
     return {
       data: page.map(toTransferResource),
       nextCursor:
-        rows.length > q.limit ? encodeCursor('transfers', `${new Date(last.createdAt).toISOString()}|${last.id}`) : null,
+        rows.length > q.limit
+          ? encodeCursor('transfers', `${new Date(last.createdAt).toISOString()}|${last.id}`)
+          : null,
     };
   }
 
@@ -171,7 +185,11 @@ export class TransfersService {
    * The sealed package as a file, for hand-over by other means (the receiver posts it to its own
    * inbox). A disclosure: audited with the categories and their basis.
    */
-  async download(kommunCode: string, id: string, access: AccessContext): Promise<{ jwe: string; row: TransferRow }> {
+  async download(
+    kommunCode: string,
+    id: string,
+    access: AccessContext,
+  ): Promise<{ jwe: string; row: TransferRow }> {
     const row = await this.find(kommunCode, id);
     if (!['sealed', 'delivering', 'delivered'].includes(row.state)) throw packageNotReady(row.state);
     const jwe = await this.repository.packageOf(kommunCode, id);
