@@ -17,6 +17,8 @@ import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
 import { TransfersModule } from './transfers/transfers.module';
+import { TrustModule } from './trust/trust.module';
+import { TransferPackagesModule } from './transfers/package/transfer-packages.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +42,8 @@ export class AppModule {
         SubjectRequestsModule,
         TransfersModule,
         AuditModule,
+        TrustModule,
+        TransferPackagesModule,
       ],
     };
   }

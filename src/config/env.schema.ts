@@ -185,6 +185,28 @@ export class EnvSchema {
   @Max(86400)
   AUDIT_CHECKPOINT_SECONDS = 300;
 
+  /**
+   * A JWK Set file of the federation operators whose signed trust lists kommuner may apply
+   * (README: Trust registry). Absent: no trust list is accepted; peers are added by hand.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_OPERATOR_JWKS_FILE?: string;
+
+  /** A peer's keys fetched from its JWKS URL are fetched again after this many seconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(60)
+  @Max(7 * 86400)
+  TRUST_JWKS_TTL_SECONDS = 3600;
+
+  /** Largest transfer package (compact JWE) accepted, in bytes. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(256 * 1024 * 1024)
+  TRANSFER_PACKAGE_MAX_BYTES = 8 * 1024 * 1024;
+
   /** Largest accepted bulk (NDJSON) request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
@@ -201,7 +223,13 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvSchema());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MASTER_KEY', 'AUTH_ISSUERS_FILE']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'MASTER_KEY',
+    'AUTH_ISSUERS_FILE',
+    'TRUST_OPERATOR_JWKS_FILE',
+  ]) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

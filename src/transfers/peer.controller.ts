@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { Public } from '../auth/authorize.decorator';
-import { DEFAULT_MAX_PACKAGE_BYTES } from './package/package-format';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/env.schema';
 import { PackageMalformedError, PackageTooLargeError } from './package/transfer-package.errors';
 import { ReceiptAnswer, ReceiptIntake } from './receipts/receipt-intake';
 import { InboxAnswer, InboxService } from './receiving/inbox.service';
@@ -35,6 +36,7 @@ export class PeerController {
   constructor(
     private readonly inbox: InboxService,
     private readonly receipts: ReceiptIntake,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A package delivered: 202 when stored, 200 when it was already here (a redelivery). */
@@ -46,7 +48,7 @@ export class PeerController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InboxAnswer> {
-    const jwe = await readCapped(body, DEFAULT_MAX_PACKAGE_BYTES);
+    const jwe = await readCapped(body, this.config.TRANSFER_PACKAGE_MAX_BYTES);
     const answer = await this.inbox.receive(jwe, String(req.id));
     void reply.status(answer.duplicate ? 200 : 202);
     return answer;

@@ -36,6 +36,9 @@ const EXPECTED_TABLES = [
   'transfer_batches',
   'transfer_inbox',
   'transfers',
+  'trust_lists',
+  'trust_peers',
+  'trust_revoked_keys',
 ];
 
 describe('migrations', () => {

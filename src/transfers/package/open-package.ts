@@ -54,8 +54,11 @@ export type PackageDecrypter = (jwe: string, header: CompactJWEHeaderParameters)
 export interface OpenPackageOptions {
   /** The receiver's private encryption key, or a function that decrypts with it (KeysService.decrypt). */
   decrypt: JWK | CryptoKey | KeyObject | PackageDecrypter;
-  /** The sender's keys, or where to find them by the sender's kommun code (null: not a trusted peer). */
-  verificationKeys: SenderKeys | ((senderKommun: string) => Promise<SenderKeys | null>);
+  /**
+   * The sender's keys, or where to find them by the sender's kommun code and the kid its signature
+   * names (null: not a trusted peer).
+   */
+  verificationKeys: SenderKeys | ((senderKommun: string, kid: string) => Promise<SenderKeys | null>);
   /** This kommun: a package addressed to another is refused. Leave out only to inspect (the CLI). */
   expectedReceiver?: string;
   now?: Date;
@@ -135,7 +138,7 @@ export async function openPackage(jwe: string, options: OpenPackageOptions): Pro
   }
   const senderKeys =
     typeof options.verificationKeys === 'function'
-      ? await options.verificationKeys(sender)
+      ? await options.verificationKeys(sender, kid)
       : options.verificationKeys;
   if (!senderKeys) throw new PackageUntrustedSenderError(`Kommun ${sender} is not a trusted peer.`);
   if (senderKeys.revokedKids?.includes(kid)) throw new PackageRevokedKeyError(kid);

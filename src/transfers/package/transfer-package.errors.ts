@@ -112,8 +112,8 @@ export class PackageUntrustedSenderError extends TransferPackageRefused {
 
 export class PackageRevokedKeyError extends TransferPackageRefused {
   readonly kind = 'revokedKey';
-  constructor(kid: string) {
-    super('revokedKey', `The key ${kid} is revoked: nothing it signed or opens is trusted.`);
+  constructor(kid: string, detail = `The key ${kid} is revoked: nothing it signed or opens is trusted.`) {
+    super('revokedKey', detail);
   }
 }
 
