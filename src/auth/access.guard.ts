@@ -71,7 +71,8 @@ export class AccessGuard implements CanActivate {
   ): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
-      await this.limits.chargeAddress(request.ip);
+      const peerRoute = Boolean((request.routeOptions?.config as { peer?: boolean } | undefined)?.peer);
+      await this.limits.chargeAddress(request.ip, peerRoute ? 'peer' : 'anonymous');
       return true;
     }
     if (!action) throw forbidden(); // unreachable: AuthModule checks every route at start

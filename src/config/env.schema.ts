@@ -88,6 +88,40 @@ export class EnvSchema {
   @Max(86400)
   JOB_STALL_SECONDS = 30;
 
+  /** Transfers: the first retry of a delivery or an acknowledgement waits this long (ms); each next one twice as long… */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  TRANSFER_RETRY_BASE_MS = 2000;
+
+  /** …up to this long (ms). A package is retried until it expires; an acknowledgement as long. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  TRANSFER_RETRY_MAX_MS = 3_600_000;
+
+  /** How long one delivery to a peer may take (ms) before it counts as failed and is retried. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  TRANSFER_DELIVERY_TIMEOUT_MS = 30_000;
+
+  /** Packages (or acknowledgements) a kommun's outbox delivers at the same time. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRANSFER_CONCURRENCY = 8;
+
+  /** Requests per minute per address to the peers' routes (transfer inbox, acknowledgements) before 429. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PEER = 12000;
+
   /** Share of a kommun's pupils an import may delete without the caller confirming it. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsNumber()
@@ -158,6 +192,28 @@ export class EnvSchema {
   @Max(86400)
   AUDIT_CHECKPOINT_SECONDS = 300;
 
+  /**
+   * A JWK Set file of the federation operators whose signed trust lists kommuner may apply
+   * (README: Trust registry). Absent: no trust list is accepted; peers are added by hand.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_OPERATOR_JWKS_FILE?: string;
+
+  /** A peer's keys fetched from its JWKS URL are fetched again after this many seconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(60)
+  @Max(7 * 86400)
+  TRUST_JWKS_TTL_SECONDS = 3600;
+
+  /** Largest transfer package (compact JWE) accepted, in bytes. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(256 * 1024 * 1024)
+  TRANSFER_PACKAGE_MAX_BYTES = 8 * 1024 * 1024;
+
   /** Largest accepted bulk (NDJSON) request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
@@ -174,7 +230,13 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvSchema());
   const picked: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MASTER_KEY', 'AUTH_ISSUERS_FILE']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'MASTER_KEY',
+    'AUTH_ISSUERS_FILE',
+    'TRUST_OPERATOR_JWKS_FILE',
+  ]) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

@@ -156,6 +156,16 @@ export class RecordsRepository {
     return rows[0];
   }
 
+  /** Live records of a civic number, newest first (no index: used for one pupil at a time). */
+  findByCivicNo(tx: TenantTx, kommunCode: string, civicNo: string, limit: number): Promise<StoredRecord[]> {
+    return tx.query<StoredRecord>(
+      `SELECT ${COLUMNS} FROM learner_records
+        WHERE kommun_code = $1 AND deleted_at IS NULL AND record->'pupil'->'civicNo'->>'value' = $2
+        ORDER BY updated_at DESC LIMIT $3`,
+      [kommunCode, civicNo, limit],
+    );
+  }
+
   /** Replaces a live record's content; the caller has checked the version under FOR UPDATE. */
   async replace(
     tx: TenantTx,

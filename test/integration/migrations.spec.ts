@@ -33,6 +33,12 @@ const EXPECTED_TABLES = [
   'subject_request_events',
   'subject_request_files',
   'subject_requests',
+  'transfer_batches',
+  'transfer_inbox',
+  'transfers',
+  'trust_lists',
+  'trust_peers',
+  'trust_revoked_keys',
 ];
 
 describe('migrations', () => {
