@@ -53,6 +53,6 @@ import { TransfersService } from './sending/transfers.service';
     ReceiptOutbox,
     ReceiptIntake,
   ],
-  exports: [TransfersService],
+  exports: [TransfersService, InboxService, InboxDecisions],
 })
 export class TransfersModule {}

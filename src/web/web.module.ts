@@ -10,6 +10,9 @@ import { SubjectRequestsModule } from '../subject-requests/subject-requests.modu
 import { DpoPagesController } from './pages/dpo.controller';
 import { GuardianPagesController } from './pages/guardian.controller';
 import { RegistrarPagesController } from './pages/registrar.controller';
+import { TransferPagesController } from './pages/transfers.controller';
+import { TransfersModule } from '../transfers/transfers.module';
+import { TrustModule } from '../trust/trust.module';
 import { OidcClient } from './sign-in/oidc-client';
 import { SignInController } from './sign-in/sign-in.controller';
 import { StaticController } from './static.controller';
@@ -19,8 +22,8 @@ import { StaticController } from './static.controller';
  * table as the API, for guardians and pupils, registrars, DPOs and administrators.
  */
 @Module({
-  imports: [AdaptersModule, AuditModule, ConsentModule, KeysModule, KommunerModule, MeModule, RecordsModule, SubjectRequestsModule],
-  controllers: [SignInController, StaticController, GuardianPagesController, RegistrarPagesController, DpoPagesController],
+  imports: [AdaptersModule, AuditModule, ConsentModule, KeysModule, KommunerModule, MeModule, RecordsModule, SubjectRequestsModule, TransfersModule, TrustModule],
+  controllers: [SignInController, StaticController, GuardianPagesController, RegistrarPagesController, DpoPagesController, TransferPagesController],
   providers: [OidcClient],
 })
 export class WebModule {}

@@ -61,10 +61,12 @@ export class GuardianPagesController {
           ['pupils', '/app/pupils', 'records:read'],
           ['imports', '/app/imports', 'imports:read'],
           ['exports', '/app/exports', 'exports:read'],
+          ['transfers', '/app/transfers', 'transfers:read'],
           ['dpoRequests', '/app/dpo/requests', 'requests:read'],
           ['audit', '/app/audit', 'audit:verify'],
           ['policy', '/app/policy', 'policy:read'],
           ['keys', '/app/keys', 'keys:read'],
+          ['trust', '/app/trust', 'trust:read'],
         ] as const
       ).filter(([, , action]) => may(access.principal, action, action === 'records:read'));
       body = html`<p>${t(ctx.lang, 'kommun')}: ${access.principal.kommunCode ?? '–'}</p>

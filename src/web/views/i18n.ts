@@ -223,6 +223,43 @@ const TEXTS = {
   algorithm: { sv: 'Algoritm', en: 'Algorithm' },
   created: { sv: 'Skapad', en: 'Created' },
   trustHeading: { sv: 'Förtroenderegister', en: 'Trust registry' },
+  noPeers: { sv: 'Kommunen litar inte på någon annan kommun ännu.', en: 'The kommun trusts no other kommun yet.' },
+  peer: { sv: 'Kommun', en: 'Kommun' },
+  address: { sv: 'Adress', en: 'Address' },
+  keysFetched: { sv: 'Nycklar hämtade', en: 'Keys fetched' },
+  keyError: { sv: 'Senaste fel', en: 'Last error' },
+  revokedKeys: { sv: 'Spärrade nycklar', en: 'Revoked keys' },
+  schoolUnits: { sv: 'Skolenheter', en: 'School units' },
+  outbox: { sv: 'Skickade', en: 'Outbox' },
+  inbox: { sv: 'Inkorg', en: 'Inbox' },
+  sendTransfer: { sv: 'Skicka en elev till en annan kommun', en: 'Send a pupil to another kommun' },
+  noTransfers: { sv: 'Inga överlämningar ännu.', en: 'No transfers yet.' },
+  noInbox: { sv: 'Inkorgen är tom.', en: 'The inbox is empty.' },
+  receiver: { sv: 'Mottagare', en: 'Receiver' },
+  sender: { sv: 'Avsändare', en: 'Sender' },
+  pupil: { sv: 'Elev', en: 'Pupil' },
+  choosePupil: { sv: 'Välj elev', en: 'Choose the pupil' },
+  destination: { sv: 'Mottagande kommun och skolenhet', en: 'Receiving kommun and school unit' },
+  anyUnit: { sv: 'skolenhet anges senare', en: 'school unit given later' },
+  preview: { sv: 'Visa vad som skickas', en: 'Show what will go' },
+  willGo: { sv: 'Det här skickas', en: 'This will go' },
+  willNotGo: { sv: 'Det här skickas inte', en: 'This will not go' },
+  sealAndSend: { sv: 'Försegla och skicka', en: 'Seal and send' },
+  nothingToSend: { sv: 'Ingenting om eleven får skickas till den kommunen nu.', en: 'Nothing of this pupil may go to that kommun now.' },
+  transferSent: { sv: 'Paketet är förseglat och på väg.', en: 'The package is sealed and on its way.' },
+  noPeersToSend: { sv: 'Ingen kommun att skicka till: förtroenderegistret är tomt.', en: 'No kommun to send to: the trust registry is empty.' },
+  packageTitle: { sv: 'Inkommet paket', en: 'Received package' },
+  diff: { sv: 'Jämfört med det kommunen redan har', en: 'Compared with what the kommun already holds' },
+  diffOutcome: { sv: 'Att godkänna skulle', en: 'Accepting would' },
+  section: { sv: 'Avsnitt', en: 'Section' },
+  change: { sv: 'Ändring', en: 'Change' },
+  incoming: { sv: 'Inkommande', en: 'Incoming' },
+  held: { sv: 'Finns', en: 'Held' },
+  accept: { sv: 'Godkänn och för in', en: 'Accept and import' },
+  reject: { sv: 'Avvisa', en: 'Reject' },
+  rejectReason: { sv: 'Skäl (skickas till avsändaren)', en: 'Reason (sent to the sender)' },
+  rejectReasonRequired: { sv: 'Ange varför paketet avvisas.', en: 'Say why the package is rejected.' },
+  decided: { sv: 'Beslutet är registrerat och kvittot skickas till avsändaren.', en: 'The decision is recorded and the receipt goes to the sender.' },
 } satisfies Record<string, Bilingual>;
 
 export type TextKey = keyof typeof TEXTS;
@@ -266,6 +303,15 @@ export const STATE_TEXTS: Record<string, Bilingual> = {
   'checkpoint-signature-invalid': { sv: 'en kontrollpunkts signatur är ogiltig', en: "a checkpoint's signature is invalid" },
   'checkpoint-key-untrusted': { sv: 'en kontrollpunkt är signerad med en spärrad eller okänd nyckel', en: 'a checkpoint is signed by a revoked or unknown key' },
 };
+
+/** Outcomes of an inbox diff and section changes. */
+Object.assign(STATE_TEXTS, {
+  added: { sv: 'Nytt', en: 'Added' },
+  changed: { sv: 'Ändrat', en: 'Changed' },
+  removed: { sv: 'Tas bort', en: 'Removed' },
+  same: { sv: 'Oförändrat', en: 'The same' },
+  accepted: { sv: 'Godkänd', en: 'Accepted' },
+});
 
 export const stateText = (lang: Lang, code: string): string => STATE_TEXTS[code]?.[lang] ?? code;
 

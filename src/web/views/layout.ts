@@ -43,10 +43,12 @@ const NAV: NavItem[] = [
   { key: 'pupils', href: '/app/pupils', action: 'records:read', staffOnly: true },
   { key: 'imports', href: '/app/imports', action: 'imports:read' },
   { key: 'exports', href: '/app/exports', action: 'exports:read' },
+  { key: 'transfers', href: '/app/transfers', action: 'transfers:read' },
   { key: 'dpoRequests', href: '/app/dpo/requests', action: 'requests:read' },
   { key: 'audit', href: '/app/audit', action: 'audit:verify' },
   { key: 'policy', href: '/app/policy', action: 'policy:read' },
   { key: 'keys', href: '/app/keys', action: 'keys:read' },
+  { key: 'trust', href: '/app/trust', action: 'trust:read' },
 ];
 
 /** Whether the policy table lets this person do this (the menu shows only what they may open). */
