@@ -85,7 +85,10 @@ export const WEB_CSP = [
 ].join('; ');
 
 const isWebPage = (url: string): boolean =>
-  url === '/app' || url.startsWith('/app/') || url.startsWith('/app?') || url.startsWith('/dev-idp/authorize');
+  url === '/app' ||
+  url.startsWith('/app/') ||
+  url.startsWith('/app?') ||
+  url.startsWith('/dev-idp/authorize');
 
 export interface RouteInfo {
   method: string;

@@ -47,7 +47,13 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: AccessAuditInterceptor },
       ],
-      exports: [AccessTokensService, RoutePolicyCheck, WebSessions, PeopleTokensVerifier, ...(devIdp ? [DevIdentityProvider] : [])],
+      exports: [
+        AccessTokensService,
+        RoutePolicyCheck,
+        WebSessions,
+        PeopleTokensVerifier,
+        ...(devIdp ? [DevIdentityProvider] : []),
+      ],
     };
   }
 }

@@ -17,7 +17,9 @@ export interface DemoPerson {
 }
 
 const ageAt = (birthDate: string | undefined, on: string): number =>
-  birthDate ? Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (on.slice(5) < birthDate.slice(5) ? 1 : 0) : -1;
+  birthDate
+    ? Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (on.slice(5) < birthDate.slice(5) ? 1 : 0)
+    : -1;
 
 const plain = (r: LearnerRecord): boolean => (r.pupil.securityMarking ?? 'Ingen') === 'Ingen';
 

@@ -20,7 +20,8 @@ export class WebExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
     const mapped = mapError(err);
-    if (mapped.unexpected) this.logger.error({ err: loggableError(err), reqId: String(request.id) }, 'unexpected error');
+    if (mapped.unexpected)
+      this.logger.error({ err: loggableError(err), reqId: String(request.id) }, 'unexpected error');
     const status = mapped.problem.status;
     if (status === 401) {
       void reply.status(303).header('location', '/app').send();
@@ -39,7 +40,8 @@ export class WebExceptionFilter implements ExceptionFilter {
     const body = html`<p>${detail}</p>
       <p class="muted">${t(ctx.lang, 'reference')}: <code>${String(request.id)}</code></p>
       <p><a href="${ctx.principal ? '/app/home' : '/app'}">${t(ctx.lang, 'backHome')}</a></p>`;
-    for (const [k, v] of Object.entries(mapped.headers ?? {})) if (k.toLowerCase() === 'retry-after') void reply.header(k, v);
+    for (const [k, v] of Object.entries(mapped.headers ?? {}))
+      if (k.toLowerCase() === 'retry-after') void reply.header(k, v);
     sendPage(reply, page(ctx, { title: t(ctx.lang, titleKey), body }), status);
   }
 }

@@ -22,8 +22,26 @@ import { StaticController } from './static.controller';
  * table as the API, for guardians and pupils, registrars, DPOs and administrators.
  */
 @Module({
-  imports: [AdaptersModule, AuditModule, ConsentModule, KeysModule, KommunerModule, MeModule, RecordsModule, SubjectRequestsModule, TransfersModule, TrustModule],
-  controllers: [SignInController, StaticController, GuardianPagesController, RegistrarPagesController, DpoPagesController, TransferPagesController],
+  imports: [
+    AdaptersModule,
+    AuditModule,
+    ConsentModule,
+    KeysModule,
+    KommunerModule,
+    MeModule,
+    RecordsModule,
+    SubjectRequestsModule,
+    TransfersModule,
+    TrustModule,
+  ],
+  controllers: [
+    SignInController,
+    StaticController,
+    GuardianPagesController,
+    RegistrarPagesController,
+    DpoPagesController,
+    TransferPagesController,
+  ],
   providers: [OidcClient],
 })
 export class WebModule {}

@@ -51,8 +51,8 @@ export async function startInstance(env: Record<string, string> = {}): Promise<I
     },
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -63,8 +63,18 @@ export async function startInstance(env: Record<string, string> = {}): Promise<I
   const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited:\n${out}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ok && (await fetch(`${url}/app`).then((r) => r.ok, () => false))) break;
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (
+      ok &&
+      (await fetch(`${url}/app`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`no start within 150 s:\n${out}`);
@@ -114,16 +124,21 @@ export interface AxeViolation {
  * the title names no child, and a screenshot on a phone and on a desktop is kept as an artefact.
  * axe is evaluated through the DevTools protocol, so the page's CSP stays on.
  */
-export async function checkPage(page: Page, name: string, forbiddenInTitle: RegExp[] = []): Promise<AxeViolation[]> {
+export async function checkPage(
+  page: Page,
+  name: string,
+  forbiddenInTitle: RegExp[] = [],
+): Promise<AxeViolation[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.waitForLoadState('load');
   const title = await page.title();
-  for (const f of forbiddenInTitle) if (f.test(title)) throw new Error(`${name}: the title "${title}" names a child`);
+  for (const f of forbiddenInTitle)
+    if (f.test(title)) throw new Error(`${name}: the title "${title}" names a child`);
   for (const f of forbiddenInTitle) if (f.test(page.url())) throw new Error(`${name}: the URL names a child`);
   await page.evaluate(AXE);
-  const violations = (await page.evaluate(`axe
+  const violations = await page.evaluate<AxeViolation[]>(`axe
     .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`)) as AxeViolation[];
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize(DESKTOP);

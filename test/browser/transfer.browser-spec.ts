@@ -1,10 +1,24 @@
 import type { Browser, Page } from 'playwright-core';
-import { checkPage, launch, newContext, signIn, startInstance, type AxeViolation, type Instance } from './browser-harness';
+import {
+  checkPage,
+  launch,
+  newContext,
+  signIn,
+  startInstance,
+  type AxeViolation,
+  type Instance,
+} from './browser-harness';
 
 const SENDER = '1980'; // the demo kommun
 const RECEIVER = '0180';
 
-async function api(base: string, method: string, path: string, token: string, body?: unknown): Promise<unknown> {
+async function api(
+  base: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -51,7 +65,10 @@ describe('a transfer between two instances, in Chromium', () => {
     ] as const) {
       await fetch(`${host.url}/kommuner/${code}/.well-known/jwks.json`); // makes the kommun's keys
       const admin = await devToken(host.url, { roles: ['admin'], kommun: code });
-      await api(host.url, 'PUT', `/v1/kommuner/${code}/trust/peers/${peerCode}`, admin, { name, baseUrl: peer.url });
+      await api(host.url, 'PUT', `/v1/kommuner/${code}/trust/peers/${peerCode}`, admin, {
+        name,
+        baseUrl: peer.url,
+      });
     }
     browser = await launch();
   });

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { compactVerify, createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { unzip, zipFiles } from '../../src/adapters/oneroster-1.2/testing/zip-files';
-import { checkPage, launch, newContext, signIn, signOut, startInstance, type AxeViolation, type Instance } from './browser-harness';
+import {
+  checkPage,
+  launch,
+  newContext,
+  signIn,
+  signOut,
+  startInstance,
+  type AxeViolation,
+  type Instance,
+} from './browser-harness';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'shared', 'samples', 'oneroster');
 
@@ -58,10 +67,15 @@ describe('web pages in Chromium', () => {
     await page.waitForURL(/\/app\/children\/[0-9a-f-]{36}$/);
     const childUrl = page.url();
     await check('guardian-child');
-    await page.locator('section', { has: page.locator('#purpose-transfer') }).getByRole('button', { name: /Ge samtycke/ }).click();
+    await page
+      .locator('section', { has: page.locator('#purpose-transfer') })
+      .getByRole('button', { name: /Ge samtycke/ })
+      .click();
     await page.waitForURL(/done=granted/);
     await expectText(page, 'Samtycket är registrerat');
-    const withdraw = page.locator('section', { has: page.locator('#purpose-transfer') }).getByRole('button', { name: /Återkalla samtycke/ });
+    const withdraw = page
+      .locator('section', { has: page.locator('#purpose-transfer') })
+      .getByRole('button', { name: /Återkalla samtycke/ });
     await withdraw.click();
     await page.waitForURL(/done=withdrawn/);
     await expectText(page, 'Samtycket är återkallat');
@@ -71,7 +85,7 @@ describe('web pages in Chromium', () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Hämta kvitto' }).first().click(),
     ]);
-    const receipt = readFileSync((await receiptDownload.path())!, 'utf8').trim();
+    const receipt = readFileSync(await receiptDownload.path(), 'utf8').trim();
     const jwks = createRemoteJWKSet(new URL(`${instance.url}/.well-known/jwks.json`));
     const { payload, protectedHeader } = await jwtVerify(receipt, jwks);
     expect(protectedHeader.typ).toBe('consent-receipt+jwt');
@@ -80,7 +94,9 @@ describe('web pages in Chromium', () => {
     // A request for rectification, sent empty first: the error summary takes the focus.
     await page.getByRole('button', { name: 'Skicka' }).click();
     await expectText(page, 'Det finns fel i formuläret');
-    expect(await page.evaluate('document.activeElement && document.activeElement.className')).toContain('error-summary');
+    expect(await page.evaluate('document.activeElement && document.activeElement.className')).toContain(
+      'error-summary',
+    );
     await check('guardian-child-form-error');
     await page.getByLabel('Beskriv med egna ord').fill('Fel årskurs står i registret.');
     await page.getByRole('button', { name: 'Skicka' }).click();
@@ -99,7 +115,7 @@ describe('web pages in Chromium', () => {
     await downloadLink.first().waitFor({ timeout: 120_000 });
     await check('guardian-requests');
     const [pkg] = await Promise.all([page.waitForEvent('download'), downloadLink.first().click()]);
-    const files = new Map(await unzip(readFileSync((await pkg.path())!)));
+    const files = new Map(await unzip(readFileSync(await pkg.path())));
     const manifestJson = files.get('manifest.json')!;
     const verified = await compactVerify(files.get('manifest.jws')!.trim(), jwks);
     expect(verified.protectedHeader.typ).toBe('export-manifest+jws');
@@ -144,7 +160,10 @@ describe('web pages in Chromium', () => {
     const seen: string[] = [];
     const result = page.getByRole('heading', { name: 'Resultat' });
     for (let i = 0; i < 600 && !(await result.isVisible()); i++) {
-      const text = await page.locator('[data-progress-text]').innerText().catch(() => '');
+      const text = await page
+        .locator('[data-progress-text]')
+        .innerText()
+        .catch(() => '');
       if (text && seen[seen.length - 1] !== text) seen.push(text);
       await page.waitForTimeout(200);
     }
@@ -199,4 +218,3 @@ describe('web pages in Chromium', () => {
 async function expectText(page: Page, text: string): Promise<void> {
   await page.getByText(text).first().waitFor({ timeout: 15_000 });
 }
-

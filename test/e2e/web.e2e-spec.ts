@@ -28,7 +28,12 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const base = sampleRecord('web-2');
     const young = await registrar.post(`/v1/kommuner/${kommun}/records`).send({
       ...base,
-      pupil: { ...base.pupil, givenName: 'Lilla', civicNo: { value: YOUNG, nationality: 'SE' }, birthDate: '2018-03-03' },
+      pupil: {
+        ...base.pupil,
+        givenName: 'Lilla',
+        civicNo: { value: YOUNG, nationality: 'SE' },
+        birthDate: '2018-03-03',
+      },
     });
     expect(young.status).toBe(201);
     youngId = young.body.id;
@@ -52,10 +57,12 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const https = await createTestApp({ PUBLIC_BASE_URL: 'https://portabel.example.se' });
     try {
       const start = await request(https.server).get('/app/sign-in?idp=0');
-      const pending = [start.headers['set-cookie']].flat()[0] as string;
-      expect(pending).toMatch(/^__Host-portabel-signin=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+      const pending = [start.headers['set-cookie']].flat()[0];
+      expect(pending).toMatch(
+        /^__Host-portabel-signin=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/,
+      );
       expect(start.headers.location).toMatch(/^https:\/\/portabel\.example\.se\/dev-idp\/authorize\?/);
-      expect(new URL(start.headers.location as string).searchParams.get('code_challenge_method')).toBe('S256');
+      expect(new URL(start.headers.location).searchParams.get('code_challenge_method')).toBe('S256');
     } finally {
       await https.close();
     }
@@ -65,20 +72,24 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const res = await request(t.server).get('/app/home');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/app');
-    const forged = await request(t.server).get('/app/home').set('cookie', 'portabel-session=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z');
+    const forged = await request(t.server)
+      .get('/app/home')
+      .set('cookie', 'portabel-session=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..x.y.z');
     expect(forged.status).toBe(303);
   });
 
   it('refuses a sign-in whose state does not match, and a code used twice', async () => {
     const start = await request(t.server).get('/app/sign-in?idp=0');
-    const pending = ([start.headers['set-cookie']].flat()[0] as string).split(';')[0];
-    const params = Object.fromEntries(new URL(start.headers.location as string).searchParams);
+    const pending = [start.headers['set-cookie']].flat()[0].split(';')[0];
+    const params = Object.fromEntries(new URL(start.headers.location).searchParams);
     const chosen = await request(t.server)
       .post('/dev-idp/authorize')
       .type('form')
       .send({ ...params, role: 'guardian', kommun, civicNo: GUARDIAN });
-    const cb = new URL(chosen.headers.location as string);
-    const wrongState = await request(t.server).get(`/app/callback?code=${cb.searchParams.get('code')}&state=forged-state-forged-state`).set('cookie', pending);
+    const cb = new URL(chosen.headers.location);
+    const wrongState = await request(t.server)
+      .get(`/app/callback?code=${cb.searchParams.get('code')}&state=forged-state-forged-state`)
+      .set('cookie', pending);
     expect(wrongState.status).toBe(400);
     expect([wrongState.headers['set-cookie'] ?? []].flat().join()).not.toMatch(/portabel-session=[^;]/);
     // The code was spent by nobody yet; the real callback works once, and not twice.
@@ -90,12 +101,17 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const token = await request(t.server)
       .post('/dev-idp/oauth2/token')
       .type('form')
-      .send({ grant_type: 'authorization_code', code: 'x', redirect_uri: params.redirect_uri, client_id: params.client_id });
+      .send({
+        grant_type: 'authorization_code',
+        code: 'x',
+        redirect_uri: params.redirect_uri,
+        client_id: params.client_id,
+      });
     expect(token.status).toBe(400);
     expect(token.body.error).toBe('invalid_grant');
   });
 
-  it('refuses a state change without the CSRF token, with another session\'s token, or from another origin', async () => {
+  it("refuses a state change without the CSRF token, with another session's token, or from another origin", async () => {
     const s = await webSignIn(t, { role: 'guardian', kommun, civicNo: GUARDIAN });
     const other = await webSignIn(t, { role: 'guardian', kommun, civicNo: GUARDIAN });
     const path = `/app/children/${youngId}/consents`;
@@ -103,21 +119,32 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const none = await request(t.server).post(path).set('cookie', s.cookie).type('form').send(form);
     expect(none.status).toBe(403);
     expect(none.text).toContain('Formuläret gick ut');
-    const wrong = await request(t.server).post(path).set('cookie', s.cookie).type('form').send({ ...form, _csrf: other.csrf });
+    const wrong = await request(t.server)
+      .post(path)
+      .set('cookie', s.cookie)
+      .type('form')
+      .send({ ...form, _csrf: other.csrf });
     expect(wrong.status).toBe(403);
     const foreign = await s.post(path, form).set('origin', 'https://evil.example');
     expect(foreign.status).toBe(403);
     const crossSite = await s.post(path, form).set('sec-fetch-site', 'cross-site');
     expect(crossSite.status).toBe(403);
-    const history = await (await as(t, { role: 'guardian', kommun, civicNo: GUARDIAN })).get(`/v1/me/children/${youngId}/consents`);
+    const history = await (
+      await as(t, { role: 'guardian', kommun, civicNo: GUARDIAN })
+    ).get(`/v1/me/children/${youngId}/consents`);
     expect(history.body.history).toEqual([]);
     // With the token, from our own origin: given, then withdrawn with the same effort.
-    const given = await s.post(path, form).set('origin', t.config.PUBLIC_BASE_URL).set('sec-fetch-site', 'same-origin');
+    const given = await s
+      .post(path, form)
+      .set('origin', t.config.PUBLIC_BASE_URL)
+      .set('sec-fetch-site', 'same-origin');
     expect(given.status).toBe(303);
     expect(given.headers.location).toBe(`/app/children/${youngId}?done=granted`);
     const withdrawn = await s.post(path, { ...form, act: 'withdraw' });
     expect(withdrawn.status).toBe(303);
-    const after = await (await as(t, { role: 'guardian', kommun, civicNo: GUARDIAN })).get(`/v1/me/children/${youngId}/consents`);
+    const after = await (
+      await as(t, { role: 'guardian', kommun, civicNo: GUARDIAN })
+    ).get(`/v1/me/children/${youngId}/consents`);
     expect(after.body.history.map((e: { action: string }) => e.action)).toEqual(['grant', 'withdraw']);
     // The receipt downloads from the page.
     const receipt = await s.get(`/app/children/${youngId}/receipts/${after.body.history[0].id}`);
@@ -125,7 +152,7 @@ describe('web pages: session, CSRF, CSP and access', () => {
     expect(receipt.headers['content-type']).toMatch(/^application\/jwt/);
   });
 
-  it('refuses a multipart upload without the session\'s CSRF token before reading the file', async () => {
+  it("refuses a multipart upload without the session's CSRF token before reading the file", async () => {
     const s = await webSignIn(t, { role: 'registrar', kommun });
     const res = await request(t.server)
       .post('/app/imports')
@@ -137,7 +164,7 @@ describe('web pages: session, CSRF, CSP and access', () => {
     expect(list.body.data).toEqual([]);
   });
 
-  it('sends the strict CSP on the pages and keeps the API\'s own', async () => {
+  it("sends the strict CSP on the pages and keeps the API's own", async () => {
     for (const path of ['/app', '/app/static/app.css', '/app/home']) {
       const res = await request(t.server).get(path);
       expect(res.headers['content-security-policy']).toBe(WEB_CSP);
@@ -156,20 +183,29 @@ describe('web pages: session, CSRF, CSP and access', () => {
 
   it('puts nothing about a child in a URL or a page title, in Swedish and English', async () => {
     const s = await webSignIn(t, { role: 'guardian', kommun, civicNo: GUARDIAN });
-    const pages = ['/app/home', `/app/children/${recordId}`, `/app/children/${youngId}/disclosures`, '/app/requests'];
+    const pages = [
+      '/app/home',
+      `/app/children/${recordId}`,
+      `/app/children/${youngId}/disclosures`,
+      '/app/requests',
+    ];
     for (const path of pages) {
       for (const lang of ['sv', 'en']) {
         const res = await s.get(`${path}?lang=${lang}`);
         expect(res.status).toBe(200);
         const title = /<title>([^<]*)<\/title>/.exec(res.text)![1];
         expect(title).not.toMatch(CHILD);
-        for (const href of res.text.matchAll(/(?:href|action)="([^"]*)"/g)) expect(href[1]).not.toMatch(CHILD);
+        for (const href of res.text.matchAll(/(?:href|action)="([^"]*)"/g))
+          expect(href[1]).not.toMatch(CHILD);
         expect(res.text).toContain(`<html lang="${lang}">`);
       }
     }
     const exp = await s.post(`/app/children/${recordId}/export`, {});
     expect(exp.headers.location).toBe('/app/requests?done=export');
-    const req = await s.post(`/app/children/${recordId}/requests`, { kind: 'rectification', description: '' });
+    const req = await s.post(`/app/children/${recordId}/requests`, {
+      kind: 'rectification',
+      description: '',
+    });
     expect(req.status).toBe(400); // the form again, with its error summary
     expect(req.text).toContain('class="error-summary"');
     expect(req.text).toContain('aria-invalid="true"');
@@ -179,7 +215,10 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const routes = t.app
       .get(RoutePolicyCheck)
       .routes()
-      .filter((r) => r.path.startsWith('/app/') && r.method === 'GET' && r.action !== 'public' && !r.path.includes('{'));
+      .filter(
+        (r) =>
+          r.path.startsWith('/app/') && r.method === 'GET' && r.action !== 'public' && !r.path.includes('{'),
+      );
     expect(routes.length).toBeGreaterThan(8);
     const people: WebPerson[] = [
       { role: 'guardian', kommun, civicNo: GUARDIAN },
@@ -191,9 +230,18 @@ describe('web pages: session, CSRF, CSP and access', () => {
       const s = await webSignIn(t, person);
       for (const route of routes) {
         const res = await s.get(route.path);
-        const principal = { kind: 'person' as const, subject: 'x', kommunCode: kommun, roles: [person.role], scopes: [], civicNo: person.civicNo };
+        const principal = {
+          kind: 'person' as const,
+          subject: 'x',
+          kommunCode: kommun,
+          roles: [person.role],
+          scopes: [],
+          civicNo: person.civicNo,
+        };
         const allowed = decide(principal, route.action as never, undefined).allowed;
-        expect(`${person.role} ${route.path} ${res.status}`).toBe(`${person.role} ${route.path} ${allowed ? 200 : 403}`);
+        expect(`${person.role} ${route.path} ${res.status}`).toBe(
+          `${person.role} ${route.path} ${allowed ? 200 : 403}`,
+        );
       }
     }
   });
@@ -204,6 +252,8 @@ describe('web pages: session, CSRF, CSP and access', () => {
     expect(csrfOf(home.text)).toBe(s.csrf);
     const out = await s.post('/app/sign-out', {});
     expect(out.status).toBe(303);
-    expect([out.headers['set-cookie']].flat().join()).toMatch(/portabel-session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict/);
+    expect([out.headers['set-cookie']].flat().join()).toMatch(
+      /portabel-session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict/,
+    );
   });
 });

@@ -29,20 +29,28 @@ export const csrfOf = (htmlText: string): string => /name="_csrf" value="([^"]+)
 export async function webSignIn(t: TestApp, person: WebPerson): Promise<WebSessionOf> {
   const start = await request(t.server).get('/app/sign-in?idp=0');
   if (start.status !== 303) throw new Error(`sign-in did not redirect: ${start.status}`);
-  const pending = cookiePair([start.headers['set-cookie']].flat()[0] as string);
-  const authorize = new URL(start.headers.location as string);
+  const pending = cookiePair([start.headers['set-cookie']].flat()[0]);
+  const authorize = new URL(start.headers.location);
   const params = Object.fromEntries(authorize.searchParams);
   const page = await request(t.server).get(`${authorize.pathname}${authorize.search}`);
   if (page.status !== 200) throw new Error(`authorize page: ${page.status}`);
   const chosen = await request(t.server)
     .post('/dev-idp/authorize')
     .type('form')
-    .send({ ...params, role: person.role, kommun: person.kommun, civicNo: person.civicNo ?? '', name: person.name ?? '' });
+    .send({
+      ...params,
+      role: person.role,
+      kommun: person.kommun,
+      civicNo: person.civicNo ?? '',
+      name: person.name ?? '',
+    });
   if (chosen.status !== 303) throw new Error(`authorize: ${chosen.status} ${chosen.text}`);
-  const callback = new URL(chosen.headers.location as string);
+  const callback = new URL(chosen.headers.location);
   const done = await request(t.server).get(`${callback.pathname}${callback.search}`).set('cookie', pending);
   if (done.status !== 200) throw new Error(`callback: ${done.status} ${done.text}`);
-  const setCookie = [done.headers['set-cookie']].flat().find((c: string) => c.startsWith('portabel-session=')) as string;
+  const setCookie = [done.headers['set-cookie']]
+    .flat()
+    .find((c: string) => c.startsWith('portabel-session=')) as string;
   const cookie = cookiePair(setCookie);
   const home = await request(t.server).get('/app/home').set('cookie', cookie);
   const csrf = csrfOf(home.text);

@@ -79,7 +79,9 @@ export class DevIdpController {
     if (query.response_type !== 'code' || query.code_challenge_method !== 'S256' || !req) {
       return reply.status(400).type('text/plain; charset=utf-8').send('invalid authorization request');
     }
-    return reply.type('text/html; charset=utf-8').send(authorizePage(langOf(request), req, await this.people()));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(authorizePage(langOf(request), req, await this.people()));
   }
 
   @Post('authorize')
@@ -87,7 +89,8 @@ export class DevIdpController {
   @RouteConfig({ form: true })
   async authorize(@Body() form: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const req = authorizationRequest(form, this.idp);
-    if (!req) return reply.status(400).type('text/plain; charset=utf-8').send('invalid authorization request');
+    if (!req)
+      return reply.status(400).type('text/plain; charset=utf-8').send('invalid authorization request');
     const people = await this.people();
     const person = people.find((p) => p.key === form.person);
     const role = form.role as Role | undefined;
@@ -103,12 +106,21 @@ export class DevIdpController {
     if (!person && !custom) {
       const lang = langOf(request);
       const error = lang === 'sv' ? 'Ange en kommunkod med fyra siffror.' : 'Give a four-digit kommun code.';
-      return reply.status(400).type('text/html; charset=utf-8').send(authorizePage(lang, req, people, error));
+      return reply
+        .status(400)
+        .type('text/html; charset=utf-8')
+        .send(authorizePage(lang, req, people, error));
     }
     const code = this.idp.authorize(
       req,
       person
-        ? { sub: person.sub, name: person.name, kommun: person.kommun, roles: person.roles, civicNo: person.civicNo }
+        ? {
+            sub: person.sub,
+            name: person.name,
+            kommun: person.kommun,
+            roles: person.roles,
+            civicNo: person.civicNo,
+          }
         : {
             sub: `dev-${role}-${form.kommun}-${form.civicNo ?? 'staff'}`,
             name: form.name || undefined,
@@ -131,7 +143,12 @@ export class DevIdpController {
   async exchange(@Body() form: Form, @Res() reply: FastifyReply) {
     try {
       const { token, expiresIn } = await this.idp.exchange(form);
-      return reply.send({ access_token: token, id_token: token, token_type: 'Bearer', expires_in: expiresIn });
+      return reply.send({
+        access_token: token,
+        id_token: token,
+        token_type: 'Bearer',
+        expires_in: expiresIn,
+      });
     } catch (err) {
       if (!(err instanceof CodeExchangeError)) throw err;
       return reply

@@ -98,7 +98,10 @@ const schema = {
           label: { type: 'string', minLength: 1 },
           clientId: { type: 'string', minLength: 1 },
           clientSecret: { type: 'string', minLength: 1 },
-          authorizationEndpoint: { type: 'string', pattern: '^https://|^http://(127\\.0\\.0\\.1|localhost)[:/]' },
+          authorizationEndpoint: {
+            type: 'string',
+            pattern: '^https://|^http://(127\\.0\\.0\\.1|localhost)[:/]',
+          },
           tokenEndpoint: { type: 'string', pattern: '^https://|^http://(127\\.0\\.0\\.1|localhost)[:/]' },
         },
       },

@@ -85,7 +85,8 @@ export class PeopleTokensVerifier {
       algorithms: config.algorithms,
       requiredClaims: ['exp', 'sub'],
     });
-    if (idToken && payload.nonce !== idToken.nonce) throw new ClaimsError('the ID token is not of this sign-in');
+    if (idToken && payload.nonce !== idToken.nonce)
+      throw new ClaimsError('the ID token is not of this sign-in');
     return { principal: toPrincipal(config, payload), expiresAt: payload.exp! * 1000 };
   }
 }

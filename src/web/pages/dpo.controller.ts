@@ -34,7 +34,10 @@ export class DpoPagesController {
   async list(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const ctx = pageContext(request);
     const open = await this.requests.list(kommunCode, true);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'requestsByDeadline'), body: dpoRequestsPage(ctx, open) }));
+    return sendPage(
+      reply,
+      page(ctx, { title: t(ctx.lang, 'requestsByDeadline'), body: dpoRequestsPage(ctx, open) }),
+    );
   }
 
   @Get('dpo/requests/:requestId')
@@ -50,7 +53,10 @@ export class DpoPagesController {
     const r = await this.requests.get(kommunCode, id);
     return sendPage(
       reply,
-      page(ctx, { title: t(ctx.lang, 'requestTitle'), body: dpoRequestPage(ctx, r, may(access.principal, 'requests:manage')) }),
+      page(ctx, {
+        title: t(ctx.lang, 'requestTitle'),
+        body: dpoRequestPage(ctx, r, may(access.principal, 'requests:manage')),
+      }),
     );
   }
 
@@ -73,7 +79,11 @@ export class DpoPagesController {
       const error = t(ctx.lang, 'reasonRequired');
       return sendPage(
         reply,
-        page(ctx, { title: t(ctx.lang, 'requestTitle'), body: dpoRequestPage(ctx, r, true, error), errors: [{ field: 'reason', text: error }] }),
+        page(ctx, {
+          title: t(ctx.lang, 'requestTitle'),
+          body: dpoRequestPage(ctx, r, true, error),
+          errors: [{ field: 'reason', text: error }],
+        }),
         400,
       );
     }
@@ -83,7 +93,11 @@ export class DpoPagesController {
 
   @Get('audit')
   @Authorize('audit:verify')
-  async verify(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async verify(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     const report = await this.audit.verify(kommunCode);
     return sendPage(reply, page(ctx, { title: t(ctx.lang, 'auditHeading'), body: auditPage(ctx, report) }));
@@ -91,7 +105,11 @@ export class DpoPagesController {
 
   @Get('policy')
   @Authorize('policy:read')
-  async policy(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async policy(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     const policy = await this.policies.inForce(kommunCode);
     return sendPage(reply, page(ctx, { title: t(ctx.lang, 'policyHeading'), body: policyPage(ctx, policy) }));
@@ -99,8 +117,15 @@ export class DpoPagesController {
 
   @Get('keys')
   @Authorize('keys:read')
-  async keyList(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async keyList(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'keysHeading'), body: keysPage(ctx, await this.keys.list(kommunCode)) }));
+    return sendPage(
+      reply,
+      page(ctx, { title: t(ctx.lang, 'keysHeading'), body: keysPage(ctx, await this.keys.list(kommunCode)) }),
+    );
   }
 }

@@ -16,7 +16,14 @@ import { pick, t, type TextKey } from '../views/i18n';
 import { may, page, type PageContext } from '../views/layout';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { pageContext, redirectAfterPost, sendPage } from '../web-request';
-import { childPage, childrenList, disclosuresPage, requestPage, requestsPage, type FormErrors } from './guardian.views';
+import {
+  childPage,
+  childrenList,
+  disclosuresPage,
+  requestPage,
+  requestsPage,
+  type FormErrors,
+} from './guardian.views';
 
 type Form = Record<string, string | undefined>;
 
@@ -70,9 +77,17 @@ export class GuardianPagesController {
         ] as const
       ).filter(([, , action]) => may(access.principal, action, action === 'records:read'));
       body = html`<p>${t(ctx.lang, 'kommun')}: ${access.principal.kommunCode ?? '–'}</p>
-        <ul class="cards">${links.map(([key, href]) => html`<li><a class="button secondary" href="${href}">${t(ctx.lang, key)}</a></li>`)}</ul>`;
+        <ul class="cards">
+          ${links.map(([key, href]) => html`<li><a class="button secondary" href="${href}">${t(ctx.lang, key)}</a></li>`)}
+        </ul>`;
     }
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, self ? 'yourself' : access.scope === 'ownChildren' ? 'yourChildren' : 'home'), body }));
+    return sendPage(
+      reply,
+      page(ctx, {
+        title: t(ctx.lang, self ? 'yourself' : access.scope === 'ownChildren' ? 'yourChildren' : 'home'),
+        body,
+      }),
+    );
   }
 
   @Get('children/:recordId')
@@ -107,7 +122,9 @@ export class GuardianPagesController {
     const { record } = (await this.records.get(kommunCode, recordId, scope)).parsed();
     const state = await this.consents.state(kommunCode, recordId, record);
     // One click covers every category of the purpose that rests on consent.
-    const categories = state.purposes.find((p) => p.purpose === purpose)?.categories.filter((c) => c.basis === 'consent') ?? [];
+    const categories =
+      state.purposes.find((p) => p.purpose === purpose)?.categories.filter((c) => c.basis === 'consent') ??
+      [];
     if (!PURPOSES.includes(purpose) || !act || !categories.length)
       return redirectAfterPost(reply, `/app/children/${recordId}`);
     await this.consents.act(
@@ -118,7 +135,10 @@ export class GuardianPagesController {
       { purpose, categories: categories.map((c) => c.category), language: ctx.lang },
       { civicNo: access.principal.civicNo!, subject: access.principal.subject, method: 'web' },
     );
-    return redirectAfterPost(reply, `/app/children/${recordId}?done=${act === 'grant' ? 'granted' : 'withdrawn'}`);
+    return redirectAfterPost(
+      reply,
+      `/app/children/${recordId}?done=${act === 'grant' ? 'granted' : 'withdrawn'}`,
+    );
   }
 
   /** A consent's signed receipt (JWT), to keep or to check against the kommun's JWKS. */
@@ -154,7 +174,10 @@ export class GuardianPagesController {
     const ctx = pageContext(request);
     await this.records.get(access.kommunCode!, recordId, scope);
     const list = await this.requests.disclosures(access.kommunCode!, recordId);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'disclosuresHeading'), body: disclosuresPage(ctx, recordId, list) }));
+    return sendPage(
+      reply,
+      page(ctx, { title: t(ctx.lang, 'disclosuresHeading'), body: disclosuresPage(ctx, recordId, list) }),
+    );
   }
 
   @Post('children/:recordId/export')
@@ -177,7 +200,8 @@ export class GuardianPagesController {
     @Res() reply: FastifyReply,
   ) {
     const ctx = pageContext(request);
-    const kind = (['rectification', 'restriction', 'erasure'] as const).find((k) => k === form.kind) ?? 'rectification';
+    const kind =
+      (['rectification', 'restriction', 'erasure'] as const).find((k) => k === form.kind) ?? 'rectification';
     const description = (form.description ?? '').trim();
     if (!description || description.length > 4000) {
       const errors: FormErrors = {
@@ -200,7 +224,9 @@ export class GuardianPagesController {
   ) {
     const ctx = pageContext(request);
     const list = await this.requests.mine(access);
-    const building = list.some((r) => r.status === 'building' || (r.kind === 'access' && r.status === 'received'));
+    const building = list.some(
+      (r) => r.status === 'building' || (r.kind === 'access' && r.status === 'received'),
+    );
     return sendPage(
       reply,
       page(ctx, {
@@ -218,8 +244,13 @@ export class GuardianPagesController {
   async status(@Access() access: AccessContext, @Req() request: FastifyRequest) {
     const ctx = pageContext(request);
     const list = await this.requests.mine(access);
-    const waiting = list.filter((r) => r.status === 'building' || (r.kind === 'access' && r.status === 'received')).length;
-    return { done: waiting === 0, text: waiting ? pick(ctx.lang, { sv: 'Paketet skapas …', en: 'The package is being built …' }) : '' };
+    const waiting = list.filter(
+      (r) => r.status === 'building' || (r.kind === 'access' && r.status === 'received'),
+    ).length;
+    return {
+      done: waiting === 0,
+      text: waiting ? pick(ctx.lang, { sv: 'Paketet skapas …', en: 'The package is being built …' }) : '',
+    };
   }
 
   @Get('requests/:requestId')
@@ -252,7 +283,8 @@ export class GuardianPagesController {
     const mayAct = state.consentBy === 'pupil' ? self : !self;
     return page(ctx, {
       title: t(ctx.lang, self ? 'selfTitle' : 'childTitle'),
-      body: html`<p class="lead">${record.pupil.givenName} ${record.pupil.familyName}</p>${childPage(ctx, { recordId, state, history, self, mayAct, form })}`,
+      body: html`<p class="lead">${record.pupil.givenName} ${record.pupil.familyName}</p>
+        ${childPage(ctx, { recordId, state, history, self, mayAct, form })}`,
       notice,
       errors: form?.errors,
     });

@@ -20,7 +20,14 @@ import { t } from '../views/i18n';
 import { may, page, type PageContext } from '../views/layout';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { pageContext, redirectAfterPost, sendPage } from '../web-request';
-import { exportsPage, importPage, importsPage, progressText, pupilsPage, type ImportItem } from './registrar.views';
+import {
+  exportsPage,
+  importPage,
+  importsPage,
+  progressText,
+  pupilsPage,
+  type ImportItem,
+} from './registrar.views';
 
 type Form = Record<string, string | undefined>;
 const PAGE = 25;
@@ -65,7 +72,12 @@ export class RegistrarPagesController {
 
   @Get('imports')
   @Authorize('imports:read')
-  async importList(@ActingKommun() kommunCode: string, @Access() access: AccessContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async importList(
+    @ActingKommun() kommunCode: string,
+    @Access() access: AccessContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     return sendPage(reply, this.importsPage(ctx, access, await this.imports.list(kommunCode, 50)));
   }
@@ -90,7 +102,10 @@ export class RegistrarPagesController {
     if (!type.startsWith('multipart/form-data') || !(body instanceof Readable)) throw csrfRefused();
     const fields: Form = {};
     const job = await new Promise<ImportJobResource | undefined>((resolve, reject) => {
-      const bb = Busboy({ headers: { ...request.headers, 'content-type': type }, limits: { files: 1, fields: 10, fileSize: this.config.IMPORT_MAX_BYTES } });
+      const bb = Busboy({
+        headers: { ...request.headers, 'content-type': type },
+        limits: { files: 1, fields: 10, fileSize: this.config.IMPORT_MAX_BYTES },
+      });
       let started: Promise<ImportJobResource> | undefined;
       bb.on('field', (name, value) => {
         fields[name] = value;
@@ -140,17 +155,27 @@ export class RegistrarPagesController {
     const ctx = pageContext(request);
     const job = await this.imports.get(kommunCode, id);
     const running = job.state === 'queued' || job.state === 'running';
-    const items = running ? [] : ((await this.imports.items(kommunCode, id, undefined, 500)).data as ImportItem[]);
+    const items = running
+      ? []
+      : ((await this.imports.items(kommunCode, id, undefined, 500)).data as ImportItem[]);
     return sendPage(
       reply,
-      page(ctx, { title: t(ctx.lang, 'importTitle'), body: importPage(ctx, job, items), refreshSeconds: running ? 2 : undefined }),
+      page(ctx, {
+        title: t(ctx.lang, 'importTitle'),
+        body: importPage(ctx, job, items),
+        refreshSeconds: running ? 2 : undefined,
+      }),
     );
   }
 
   /** For the progress bar's script: where the job is. */
   @Get('imports/:importId/progress')
   @Authorize('imports:read')
-  async progress(@ActingKommun() kommunCode: string, @UuidParam('importId') id: string, @Req() request: FastifyRequest) {
+  async progress(
+    @ActingKommun() kommunCode: string,
+    @UuidParam('importId') id: string,
+    @Req() request: FastifyRequest,
+  ) {
     const ctx = pageContext(request);
     const job = await this.imports.get(kommunCode, id);
     return {
@@ -164,7 +189,12 @@ export class RegistrarPagesController {
 
   @Get('exports')
   @Authorize('exports:read')
-  async exportList(@ActingKommun() kommunCode: string, @Access() access: AccessContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async exportList(
+    @ActingKommun() kommunCode: string,
+    @Access() access: AccessContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     const jobs = await this.exports.list(kommunCode, 50);
     const running = jobs.some((j) => j.state === 'queued' || j.state === 'running');
@@ -172,7 +202,11 @@ export class RegistrarPagesController {
       reply,
       page(ctx, {
         title: t(ctx.lang, 'exportsHeading'),
-        body: exportsPage(ctx, { jobs, adapters: ADAPTERS, mayWrite: may(access.principal, 'exports:write') }),
+        body: exportsPage(ctx, {
+          jobs,
+          adapters: ADAPTERS,
+          mayWrite: may(access.principal, 'exports:write'),
+        }),
         refreshSeconds: running ? 3 : undefined,
       }),
     );
@@ -195,15 +229,29 @@ export class RegistrarPagesController {
 
   @Get('exports/:exportId/file')
   @Authorize('exports:read')
-  async exportFile(@ActingKommun() kommunCode: string, @UuidParam('exportId') id: string, @Res() reply: FastifyReply) {
+  async exportFile(
+    @ActingKommun() kommunCode: string,
+    @UuidParam('exportId') id: string,
+    @Res() reply: FastifyReply,
+  ) {
     const chunks = await this.exports.download(kommunCode, id, reply);
     return reply.header('cache-control', 'no-store').send(Readable.from(chunks));
   }
 
-  private importsPage(ctx: PageContext, access: AccessContext, jobs: ImportJobResource[], error?: string): string {
+  private importsPage(
+    ctx: PageContext,
+    access: AccessContext,
+    jobs: ImportJobResource[],
+    error?: string,
+  ): string {
     return page(ctx, {
       title: t(ctx.lang, 'importsHeading'),
-      body: importsPage(ctx, { jobs, adapters: ADAPTERS, mayWrite: may(access.principal, 'imports:write'), error }),
+      body: importsPage(ctx, {
+        jobs,
+        adapters: ADAPTERS,
+        mayWrite: may(access.principal, 'imports:write'),
+        error,
+      }),
       errors: error ? [{ field: 'file', text: error }] : undefined,
     });
   }
@@ -217,8 +265,15 @@ export class RegistrarPagesController {
   ) {
     const ctx = pageContext(request);
     const q = (o.q ?? '').trim().slice(0, 100);
-    const result = await this.records.list(kommunCode, { limit: PAGE, q: q || undefined, cursor: o.cursor || undefined }, scope);
+    const result = await this.records.list(
+      kommunCode,
+      { limit: PAGE, q: q || undefined, cursor: o.cursor || undefined },
+      scope,
+    );
     (request as GuardedRequest).auditPupils = result.data.map((r) => r.id);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'pupilsHeading'), body: pupilsPage(ctx, { q, ...result }) }));
+    return sendPage(
+      reply,
+      page(ctx, { title: t(ctx.lang, 'pupilsHeading'), body: pupilsPage(ctx, { q, ...result }) }),
+    );
   }
 }

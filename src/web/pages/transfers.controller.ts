@@ -17,7 +17,14 @@ import { t } from '../views/i18n';
 import { may, page } from '../views/layout';
 import { WebExceptionFilter } from '../web-exception.filter';
 import { pageContext, redirectAfterPost, sendPage } from '../web-request';
-import { inboxItemPage, inboxPage, newTransferPage, previewPage, transfersPage, trustPage } from './transfers.views';
+import {
+  inboxItemPage,
+  inboxPage,
+  newTransferPage,
+  previewPage,
+  transfersPage,
+  trustPage,
+} from './transfers.views';
 
 type Form = Record<string, string | undefined>;
 
@@ -84,10 +91,20 @@ export class TransferPagesController {
 
   @Get('transfers/new')
   @Authorize('transfers:send')
-  async start(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async start(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     const peers = await this.trust.list(kommunCode);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'sendTransfer'), body: newTransferPage(ctx, { q: '', pupils: [], peers }) }));
+    return sendPage(
+      reply,
+      page(ctx, {
+        title: t(ctx.lang, 'sendTransfer'),
+        body: newTransferPage(ctx, { q: '', pupils: [], peers }),
+      }),
+    );
   }
 
   /** The pupil search, by POST (no name in a URL). */
@@ -106,7 +123,13 @@ export class TransferPagesController {
     const { data } = await this.records.list(kommunCode, { limit: 20, q: q || undefined }, scope);
     request.auditPupils = data.map((r) => r.id);
     const peers = await this.trust.list(kommunCode);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'sendTransfer'), body: newTransferPage(ctx, { q, pupils: data, peers }) }));
+    return sendPage(
+      reply,
+      page(ctx, {
+        title: t(ctx.lang, 'sendTransfer'),
+        body: newTransferPage(ctx, { q, pupils: data, peers }),
+      }),
+    );
   }
 
   /** Exactly what would go, category by category and on which basis, before anything is sealed. */
@@ -127,7 +150,12 @@ export class TransferPagesController {
     const recordId = form.recordId!;
     const preview = await this.transfers.preview(
       kommunCode,
-      { recordId, receiverKommun: to.kommun, receiverSchoolUnit: to.schoolUnit ?? undefined, deliver: 'push' },
+      {
+        recordId,
+        receiverKommun: to.kommun,
+        receiverSchoolUnit: to.schoolUnit ?? undefined,
+        deliver: 'push',
+      },
       access,
     );
     const pupil = (await this.records.get(kommunCode, recordId, scope)).parsed();
@@ -135,7 +163,12 @@ export class TransferPagesController {
       reply,
       page(ctx, {
         title: t(ctx.lang, 'preview'),
-        body: previewPage(ctx, { pupil, receiver: preview.receiver, decision: preview.decision, sendable: preview.sendable }),
+        body: previewPage(ctx, {
+          pupil,
+          receiver: preview.receiver,
+          decision: preview.decision,
+          sendable: preview.sendable,
+        }),
       }),
     );
   }
@@ -143,12 +176,22 @@ export class TransferPagesController {
   @Post('transfers/send')
   @Authorize('transfers:send')
   @RouteConfig({ form: true })
-  async send(@ActingKommun() kommunCode: string, @Body() form: Form, @Access() access: AccessContext, @Res() reply: FastifyReply) {
+  async send(
+    @ActingKommun() kommunCode: string,
+    @Body() form: Form,
+    @Access() access: AccessContext,
+    @Res() reply: FastifyReply,
+  ) {
     const to = destinationOf(form.destination);
     if (!to || !UUID.test(form.recordId ?? '')) return redirectAfterPost(reply, '/app/transfers/new');
     await this.transfers.create(
       kommunCode,
-      { recordId: form.recordId!, receiverKommun: to.kommun, receiverSchoolUnit: to.schoolUnit ?? undefined, deliver: 'push' },
+      {
+        recordId: form.recordId!,
+        receiverKommun: to.kommun,
+        receiverSchoolUnit: to.schoolUnit ?? undefined,
+        deliver: 'push',
+      },
       access,
     );
     return redirectAfterPost(reply, '/app/transfers?done=sent');
@@ -156,10 +199,17 @@ export class TransferPagesController {
 
   @Get('transfers/inbox')
   @Authorize('transfers:receive')
-  async inboxList(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async inboxList(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
     const { data } = await this.inbox.list(kommunCode, { limit: 50 });
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'inbox'), body: inboxPage(ctx, data), refreshSeconds: 15 }));
+    return sendPage(
+      reply,
+      page(ctx, { title: t(ctx.lang, 'inbox'), body: inboxPage(ctx, data), refreshSeconds: 15 }),
+    );
   }
 
   @Get('transfers/inbox/:inboxId')
@@ -175,14 +225,23 @@ export class TransferPagesController {
     const item = await this.inbox.get(kommunCode, id);
     return sendPage(
       reply,
-      page(ctx, { title: t(ctx.lang, 'packageTitle'), body: inboxItemPage(ctx, item), notice: done ? t(ctx.lang, 'decided') : undefined }),
+      page(ctx, {
+        title: t(ctx.lang, 'packageTitle'),
+        body: inboxItemPage(ctx, item),
+        notice: done ? t(ctx.lang, 'decided') : undefined,
+      }),
     );
   }
 
   @Post('transfers/inbox/:inboxId/accept')
   @Authorize('transfers:receive')
   @RouteConfig({ form: true })
-  async accept(@ActingKommun() kommunCode: string, @UuidParam('inboxId') id: string, @Access() access: AccessContext, @Res() reply: FastifyReply) {
+  async accept(
+    @ActingKommun() kommunCode: string,
+    @UuidParam('inboxId') id: string,
+    @Access() access: AccessContext,
+    @Res() reply: FastifyReply,
+  ) {
     await this.decisions.accept(kommunCode, id, access);
     return redirectAfterPost(reply, `/app/transfers/inbox/${id}?done=1`);
   }
@@ -205,7 +264,11 @@ export class TransferPagesController {
       const error = t(ctx.lang, 'rejectReasonRequired');
       return sendPage(
         reply,
-        page(ctx, { title: t(ctx.lang, 'packageTitle'), body: inboxItemPage(ctx, item, error), errors: [{ field: 'reason', text: error }] }),
+        page(ctx, {
+          title: t(ctx.lang, 'packageTitle'),
+          body: inboxItemPage(ctx, item, error),
+          errors: [{ field: 'reason', text: error }],
+        }),
         400,
       );
     }
@@ -215,8 +278,18 @@ export class TransferPagesController {
 
   @Get('trust')
   @Authorize('trust:read')
-  async trustList(@ActingKommun() kommunCode: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async trustList(
+    @ActingKommun() kommunCode: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = pageContext(request);
-    return sendPage(reply, page(ctx, { title: t(ctx.lang, 'trustHeading'), body: trustPage(ctx, await this.trust.list(kommunCode)) }));
+    return sendPage(
+      reply,
+      page(ctx, {
+        title: t(ctx.lang, 'trustHeading'),
+        body: trustPage(ctx, await this.trust.list(kommunCode)),
+      }),
+    );
   }
 }

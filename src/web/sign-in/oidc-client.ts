@@ -44,7 +44,13 @@ export class OidcClient {
 
   /** Where to send the browser, and what to remember until it comes back. */
   async start(issuer: IssuerConfig, next: string): Promise<{ url: string; pending: PendingSignIn }> {
-    const pending: PendingSignIn = { issuer: issuer.issuer, state: random(), nonce: random(), verifier: random(48), next };
+    const pending: PendingSignIn = {
+      issuer: issuer.issuer,
+      state: random(),
+      nonce: random(),
+      verifier: random(48),
+      next,
+    };
     const endpoints = await this.endpoints(issuer);
     const url = new URL(endpoints.authorization);
     const params = {
@@ -92,9 +98,11 @@ export class OidcClient {
     // The development provider lives in this process: asked directly, so the pages also work where
     // the instance cannot reach its own public URL (tests on an unbound server, a container behind NAT).
     if (this.devIdp && issuer.issuer === this.devIdp.issuer) {
-      return (await this.devIdp.exchange(form).catch((err: Error) => {
-        throw new SignInError(err.message);
-      })).token;
+      return (
+        await this.devIdp.exchange(form).catch((err: Error) => {
+          throw new SignInError(err.message);
+        })
+      ).token;
     }
     const { token } = await this.endpoints(issuer);
     const res = await fetch(token, {
@@ -107,7 +115,9 @@ export class OidcClient {
     });
     const body = (await res.json().catch(() => ({}))) as { id_token?: unknown; error?: unknown };
     if (!res.ok || typeof body.id_token !== 'string')
-      throw new SignInError(`the identity provider refused the code (${String(body.error ?? res.status)})`);
+      throw new SignInError(
+        `the identity provider refused the code (${typeof body.error === 'string' ? body.error : res.status})`,
+      );
     return body.id_token;
   }
 

@@ -14,7 +14,8 @@ import { OidcClient, SignInError } from './oidc-client';
 
 /** Paths a sign-in or a language switch may return to: our own pages, nothing else (no open redirect). */
 const OWN_PAGE = /^\/app(\/[A-Za-z0-9/_-]*)?$/;
-const safeNext = (next: unknown): string => (typeof next === 'string' && OWN_PAGE.test(next) ? next : '/app/home');
+const safeNext = (next: unknown): string =>
+  typeof next === 'string' && OWN_PAGE.test(next) ? next : '/app/home';
 
 @Controller('app')
 @UseFilters(WebExceptionFilter)
@@ -29,17 +30,25 @@ export class SignInController {
   @Get()
   @Public()
   async landing(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    if (await this.sessions.open(request.headers.cookie)) return reply.status(303).header('location', '/app/home').send();
+    if (await this.sessions.open(request.headers.cookie))
+      return reply.status(303).header('location', '/app/home').send();
     const ctx = pageContext(request);
     const providers = this.oidc.providers();
     const body = html`<p class="lead">${t(ctx.lang, 'signInIntro')}</p>
       ${
         providers.length
-          ? html`<ul class="cards">${providers.map(
-              (p, i) => html`<li><a class="button" href="/app/sign-in?idp=${i}">${t(ctx.lang, 'signInWith', {
-                name: p.web!.label === 'Demo' ? t(ctx.lang, 'devIdpName') : p.web!.label,
-              })}</a></li>`,
-            )}</ul>`
+          ? html`<ul class="cards">
+              ${providers.map(
+                (p, i) =>
+                  html`<li>
+                    <a class="button" href="/app/sign-in?idp=${i}"
+                      >${t(ctx.lang, 'signInWith', {
+                        name: p.web!.label === 'Demo' ? t(ctx.lang, 'devIdpName') : p.web!.label,
+                      })}</a
+                    >
+                  </li>`,
+              )}
+            </ul>`
           : html`<p>${t(ctx.lang, 'noIdp')}</p>`
       }`;
     return sendPage(reply, page(ctx, { title: t(ctx.lang, 'signInTitle'), body }));
@@ -49,7 +58,8 @@ export class SignInController {
   @Public()
   async signIn(@Query('idp') idp: string, @Query('next') next: string, @Res() reply: FastifyReply) {
     const provider = this.oidc.providers()[Number(idp)];
-    if (!provider || !/^[0-9]{1,3}$/.test(idp ?? '')) return reply.status(303).header('location', '/app').send();
+    if (!provider || !/^[0-9]{1,3}$/.test(idp ?? ''))
+      return reply.status(303).header('location', '/app').send();
     const { url, pending } = await this.oidc.start(provider, safeNext(next));
     return reply
       .status(303)
@@ -71,13 +81,18 @@ export class SignInController {
     const ctx = pageContext(request);
     const pending = await this.sessions.openPending(request.headers.cookie);
     try {
-      if (!pending || !state || state !== pending.state) throw new SignInError('the sign-in was not started here, or has expired');
+      if (!pending || !state || state !== pending.state)
+        throw new SignInError('the sign-in was not started here, or has expired');
       if (!code) throw new SignInError('the identity provider answered without a code');
       const principal = await this.oidc.finish(pending, code);
       const { cookie } = await this.sessions.start(principal);
       await this.audit.record({
         kommunCode: principal.kommunCode ?? null,
-        actor: { kind: principal.roles.includes('operator') ? 'operator' : 'person', subject: principal.subject, role: principal.roles[0] ?? null },
+        actor: {
+          kind: principal.roles.includes('operator') ? 'operator' : 'person',
+          subject: principal.subject,
+          role: principal.roles[0] ?? null,
+        },
         action: 'auth:sign-in',
         outcome: 'allowed',
         requestId: String(request.id),
@@ -113,7 +128,8 @@ export class SignInController {
         reply,
         page(ctx, {
           title: t(ctx.lang, 'errorTitle'),
-          body: html`<p>${err.message}</p><p><a href="/app">${t(ctx.lang, 'signIn')}</a></p>`,
+          body: html`<p>${err.message}</p>
+            <p><a href="/app">${t(ctx.lang, 'signIn')}</a></p>`,
         }),
         400,
       );
@@ -133,7 +149,12 @@ export class SignInController {
   /** One click to the other language; kept in a cookie, back to the same page. */
   @Get('lang')
   @Public()
-  lang(@Query('to') to: string, @Query('back') back: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  lang(
+    @Query('to') to: string,
+    @Query('back') back: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const lang = isLang(to) ? to : langOf(request);
     return reply
       .status(303)

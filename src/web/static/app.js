@@ -13,16 +13,28 @@
     var text = live.querySelector('[data-progress-text]');
     var tick = function () {
       fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-        .then(function (res) { return res.ok ? res.json() : Promise.reject(res.status); })
+        .then(function (res) {
+          return res.ok ? res.json() : Promise.reject(res.status);
+        })
         .then(function (p) {
           if (bar) {
-            if (p.total) { bar.max = p.total; bar.value = p.processed; } else { bar.removeAttribute('value'); }
+            if (p.total) {
+              bar.max = p.total;
+              bar.value = p.processed;
+            } else {
+              bar.removeAttribute('value');
+            }
           }
           if (text && p.text) text.textContent = p.text;
-          if (p.done) { window.location.reload(); return; }
+          if (p.done) {
+            window.location.reload();
+            return;
+          }
           setTimeout(tick, 700);
         })
-        .catch(function () { setTimeout(tick, 3000); });
+        .catch(function () {
+          setTimeout(tick, 3000);
+        });
     };
     setTimeout(tick, 500);
   }

@@ -92,10 +92,19 @@ const TEXTS = {
     sv: 'Inget i detta syfte bygger på samtycke.',
     en: 'Nothing for this purpose rests on consent.',
   },
-  consentGiven: { sv: 'Samtycket är registrerat. Kvitto finns i historiken nedan.', en: 'Your consent is recorded. Its receipt is in the history below.' },
-  consentWithdrawn: { sv: 'Samtycket är återkallat. Kvitto finns i historiken nedan.', en: 'Your consent is withdrawn. Its receipt is in the history below.' },
+  consentGiven: {
+    sv: 'Samtycket är registrerat. Kvitto finns i historiken nedan.',
+    en: 'Your consent is recorded. Its receipt is in the history below.',
+  },
+  consentWithdrawn: {
+    sv: 'Samtycket är återkallat. Kvitto finns i historiken nedan.',
+    en: 'Your consent is withdrawn. Its receipt is in the history below.',
+  },
   historyHeading: { sv: 'Historik och kvitton', en: 'History and receipts' },
-  noHistory: { sv: 'Inga samtycken har getts eller återkallats ännu.', en: 'No consent has been given or withdrawn yet.' },
+  noHistory: {
+    sv: 'Inga samtycken har getts eller återkallats ännu.',
+    en: 'No consent has been given or withdrawn yet.',
+  },
   granted: { sv: 'Gav samtycke', en: 'Gave consent' },
   withdrawn: { sv: 'Återkallade samtycke', en: 'Withdrew consent' },
   byYou: { sv: 'av dig', en: 'by you' },
@@ -118,7 +127,10 @@ const TEXTS = {
   theChild: { sv: 'barnet', en: 'the child' },
   you: { sv: 'dig', en: 'you' },
   askExport: { sv: 'Begär export', en: 'Ask for an export' },
-  exportStarted: { sv: 'Din begäran är mottagen. Följ den under Mina ärenden.', en: 'Your request is received. Follow it under My requests.' },
+  exportStarted: {
+    sv: 'Din begäran är mottagen. Följ den under Mina ärenden.',
+    en: 'Your request is received. Follow it under My requests.',
+  },
   disclosuresHeading: { sv: 'Vem har fått uppgifter', en: 'Who received data' },
   disclosuresLink: { sv: 'Se vem som har fått uppgifter', en: 'See who received data' },
   disclosuresIntro: {
@@ -141,7 +153,10 @@ const TEXTS = {
   },
   kind: { sv: 'Vad gäller det?', en: 'What is it about?' },
   description: { sv: 'Beskriv med egna ord', en: 'Describe in your own words' },
-  descriptionHint: { sv: 'Skriv inte andras personnummer här.', en: "Do not write other people's civic numbers here." },
+  descriptionHint: {
+    sv: 'Skriv inte andras personnummer här.',
+    en: "Do not write other people's civic numbers here.",
+  },
   descriptionRequired: { sv: 'Beskriv vad det gäller.', en: 'Describe what it is about.' },
   send: { sv: 'Skicka', en: 'Send' },
   requestSent: { sv: 'Din begäran är mottagen.', en: 'Your request is received.' },
@@ -209,7 +224,10 @@ const TEXTS = {
   save: { sv: 'Spara', en: 'Save' },
   auditHeading: { sv: 'Kontroll av granskningsloggen', en: 'Audit chain verification' },
   auditOk: { sv: 'Kedjan är hel.', en: 'The chain is intact.' },
-  auditBroken: { sv: 'Kedjan är bruten från post {seq}: {reason}', en: 'The chain is broken from entry {seq}: {reason}' },
+  auditBroken: {
+    sv: 'Kedjan är bruten från post {seq}: {reason}',
+    en: 'The chain is broken from entry {seq}: {reason}',
+  },
   entriesChecked: { sv: 'Kontrollerade poster', en: 'Entries checked' },
   checkpointsVerified: { sv: 'Signerade kontrollpunkter', en: 'Signed checkpoints' },
   afterCheckpoint: { sv: 'Poster efter senaste kontrollpunkt', en: 'Entries after the last checkpoint' },
@@ -218,12 +236,18 @@ const TEXTS = {
   policyVersion: { sv: 'Version {v}', en: 'Version {v}' },
   consentAge: { sv: 'Eleven samtycker själv från {age} år', en: 'Pupils consent alone from age {age}' },
   keysHeading: { sv: 'Kommunens nycklar', en: "The kommun's keys" },
-  noKeys: { sv: 'Inga nycklar ännu (de skapas vid första användning).', en: 'No keys yet (made on first use).' },
+  noKeys: {
+    sv: 'Inga nycklar ännu (de skapas vid första användning).',
+    en: 'No keys yet (made on first use).',
+  },
   use: { sv: 'Användning', en: 'Use' },
   algorithm: { sv: 'Algoritm', en: 'Algorithm' },
   created: { sv: 'Skapad', en: 'Created' },
   trustHeading: { sv: 'Förtroenderegister', en: 'Trust registry' },
-  noPeers: { sv: 'Kommunen litar inte på någon annan kommun ännu.', en: 'The kommun trusts no other kommun yet.' },
+  noPeers: {
+    sv: 'Kommunen litar inte på någon annan kommun ännu.',
+    en: 'The kommun trusts no other kommun yet.',
+  },
   peer: { sv: 'Kommun', en: 'Kommun' },
   address: { sv: 'Adress', en: 'Address' },
   keysFetched: { sv: 'Nycklar hämtade', en: 'Keys fetched' },
@@ -245,9 +269,15 @@ const TEXTS = {
   willGo: { sv: 'Det här skickas', en: 'This will go' },
   willNotGo: { sv: 'Det här skickas inte', en: 'This will not go' },
   sealAndSend: { sv: 'Försegla och skicka', en: 'Seal and send' },
-  nothingToSend: { sv: 'Ingenting om eleven får skickas till den kommunen nu.', en: 'Nothing of this pupil may go to that kommun now.' },
+  nothingToSend: {
+    sv: 'Ingenting om eleven får skickas till den kommunen nu.',
+    en: 'Nothing of this pupil may go to that kommun now.',
+  },
   transferSent: { sv: 'Paketet är förseglat och på väg.', en: 'The package is sealed and on its way.' },
-  noPeersToSend: { sv: 'Ingen kommun att skicka till: förtroenderegistret är tomt.', en: 'No kommun to send to: the trust registry is empty.' },
+  noPeersToSend: {
+    sv: 'Ingen kommun att skicka till: förtroenderegistret är tomt.',
+    en: 'No kommun to send to: the trust registry is empty.',
+  },
   packageTitle: { sv: 'Inkommet paket', en: 'Received package' },
   diff: { sv: 'Jämfört med det kommunen redan har', en: 'Compared with what the kommun already holds' },
   diffOutcome: { sv: 'Att godkänna skulle', en: 'Accepting would' },
@@ -259,7 +289,10 @@ const TEXTS = {
   reject: { sv: 'Avvisa', en: 'Reject' },
   rejectReason: { sv: 'Skäl (skickas till avsändaren)', en: 'Reason (sent to the sender)' },
   rejectReasonRequired: { sv: 'Ange varför paketet avvisas.', en: 'Say why the package is rejected.' },
-  decided: { sv: 'Beslutet är registrerat och kvittot skickas till avsändaren.', en: 'The decision is recorded and the receipt goes to the sender.' },
+  decided: {
+    sv: 'Beslutet är registrerat och kvittot skickas till avsändaren.',
+    en: 'The decision is recorded and the receipt goes to the sender.',
+  },
 } satisfies Record<string, Bilingual>;
 
 export type TextKey = keyof typeof TEXTS;
@@ -297,11 +330,23 @@ export const STATE_TEXTS: Record<string, Bilingual> = {
   'out-of-range': { sv: 'Utanför tillåtna värden', en: 'Out of range' },
   defaulted: { sv: 'Standardvärde använt', en: 'Default used' },
   'missing-entry': { sv: 'en post saknas (raderad)', en: 'an entry is missing (deleted)' },
-  'link-mismatch': { sv: 'länken till föregående post stämmer inte (flyttad eller utbytt)', en: 'the link to the entry before does not match (reordered or replaced)' },
+  'link-mismatch': {
+    sv: 'länken till föregående post stämmer inte (flyttad eller utbytt)',
+    en: 'the link to the entry before does not match (reordered or replaced)',
+  },
   'hash-mismatch': { sv: 'posten har ändrats', en: 'the entry was changed' },
-  'checkpoint-mismatch': { sv: 'en signerad kontrollpunkt stämmer inte (kedjan har skrivits om)', en: 'a signed checkpoint does not match (the chain was rewritten)' },
-  'checkpoint-signature-invalid': { sv: 'en kontrollpunkts signatur är ogiltig', en: "a checkpoint's signature is invalid" },
-  'checkpoint-key-untrusted': { sv: 'en kontrollpunkt är signerad med en spärrad eller okänd nyckel', en: 'a checkpoint is signed by a revoked or unknown key' },
+  'checkpoint-mismatch': {
+    sv: 'en signerad kontrollpunkt stämmer inte (kedjan har skrivits om)',
+    en: 'a signed checkpoint does not match (the chain was rewritten)',
+  },
+  'checkpoint-signature-invalid': {
+    sv: 'en kontrollpunkts signatur är ogiltig',
+    en: "a checkpoint's signature is invalid",
+  },
+  'checkpoint-key-untrusted': {
+    sv: 'en kontrollpunkt är signerad med en spärrad eller okänd nyckel',
+    en: 'a checkpoint is signed by a revoked or unknown key',
+  },
 };
 
 /** Outcomes of an inbox diff and section changes. */
