@@ -6,7 +6,7 @@ import type { PageContext } from './views/layout';
 
 export const LANG_COOKIE = 'portabel-lang';
 
-/** `?lang=` wins (and is kept in the cookie by the page), then the cookie, then Swedish. */
+/** `?lang=` wins for that page, then the cookie (set by the language link, /app/lang), then Swedish. */
 export function langOf(request: FastifyRequest): Lang {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
   if (isLang(asked)) return asked;
