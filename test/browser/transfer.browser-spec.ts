@@ -116,6 +116,7 @@ describe('a transfer between two instances, in Chromium', () => {
     for (let i = 0; i < 240 && !(await accepted.isVisible()); i++) await sender.waitForTimeout(500);
     expect(await accepted.isVisible()).toBe(true);
     expect((await accepted.innerText()).trim()).toBe('Mottagen och godkänd');
+    await sender.goto(`${a.url}/app/transfers`); // a page of its own, not one the script may still reload
     await check(sender, 'registrar-transfers-accepted');
 
     await signIn(receiver, b.url, /Administratör/);
