@@ -101,7 +101,21 @@ function measure(url, path, headers) {
     const registrar = await signIn(app.url, '1980-registrar');
     const home = await (await fetch(`${app.url}/app/home`, { headers: { cookie: guardian } })).text();
     const child = /\/app\/children\/([0-9a-f-]{36})/.exec(home)[1];
+    const { demoPeople } = require('../dist/src/seed/demo-people');
+    const person = demoPeople({ code: '1980', name: 'Västerås' }).find((p) => p.roles[0] === 'guardian');
+    const bearer = async (user) =>
+      `Bearer ${(await (await fetch(`${app.url}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) })).json()).access_token}`;
+    const guardianApi = {
+      authorization: await bearer({ roles: ['guardian'], kommun: '1980', civicNo: person.civicNo }),
+    };
+    const registrarApi = { authorization: await bearer({ roles: ['registrar'], kommun: '1980' }) };
     const rows = [
+      ['API, same data as the children page: `GET /v1/me`', '/v1/me', guardianApi],
+      [
+        'API, same data as the pupils page: `GET …/records?limit=25`',
+        '/v1/kommuner/1980/records?limit=25',
+        registrarApi,
+      ],
       ['sign-in page (no session)', '/app', {}],
       ['guardian: children (`/app/home`)', '/app/home', { cookie: guardian }],
       ['guardian: one child, consents and history', `/app/children/${child}`, { cookie: guardian }],
