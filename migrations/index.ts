@@ -5,6 +5,7 @@ import { CreateAuditLog1767520800000 } from './1767520800000-CreateAuditLog';
 import { CreateAccessControl1767571200000 } from './1767571200000-CreateAccessControl';
 import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateConsentAndRequests';
 import { CreateTrustRegistry1767744000000 } from './1767744000000-CreateTrustRegistry';
+import { CreateTransfers1767830400000 } from './1767830400000-CreateTransfers';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateAccessControl1767571200000,
   CreateConsentAndRequests1767657600000,
   CreateTrustRegistry1767744000000,
+  CreateTransfers1767830400000,
 ];

@@ -16,8 +16,11 @@ import { MeModule } from './me/me.module';
 import { RecordsModule } from './records/records.module';
 import { Ss12000ApiModule } from './adapters/ss12000/ss12000-api.module';
 import { SubjectRequestsModule } from './subject-requests/subject-requests.module';
+import { TransfersModule } from './transfers/transfers.module';
 import { TrustModule } from './trust/trust.module';
 import { TransferPackagesModule } from './transfers/package/transfer-packages.module';
+import { WebModule } from './web/web.module';
+import { DemoDataModule } from './seed/demo-data.module';
 
 @Module({})
 export class AppModule {
@@ -39,9 +42,12 @@ export class AppModule {
         ConsentModule,
         MeModule,
         SubjectRequestsModule,
+        TransfersModule,
         AuditModule,
         TrustModule,
         TransferPackagesModule,
+        WebModule,
+        ...(config.DEMO_DATA === 'on' ? [DemoDataModule] : []),
       ],
     };
   }

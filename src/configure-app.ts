@@ -71,6 +71,25 @@ function readLimited(stream: NodeJS.ReadableStream, limit: number, declaredLengt
   });
 }
 
+/** The Content-Security-Policy of the web pages: only our own files, no inline script or style. */
+export const WEB_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const isWebPage = (url: string): boolean =>
+  url === '/app' ||
+  url.startsWith('/app/') ||
+  url.startsWith('/app?') ||
+  url.startsWith('/dev-idp/authorize');
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -152,6 +171,16 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
     hsts: config.PUBLIC_BASE_URL.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+  });
+  // The web pages (/app, and the development provider's sign-in page) load our own CSS and script and
+  // post forms to us; nothing inline, nothing from elsewhere, never in a frame. The API keeps its own.
+  fastify.addHook('onSend', async (request, reply) => {
+    if (isWebPage(request.url)) {
+      reply.header('content-security-policy', WEB_CSP);
+      // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own form
+      // posts, and the guard's origin check needs the real one. Other sites still get no referrer.
+      reply.header('referrer-policy', 'same-origin');
+    }
   });
   // CORS is closed unless origins are named: then only they may call from a browser, with a token.
   if (config.CORS_ORIGINS) {

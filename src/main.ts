@@ -3,9 +3,18 @@ import { layersOffWarning } from './bench/bench-without';
 import { createApp } from './bootstrap';
 import { AppConfig, ConfigError, loadConfig } from './config/env.schema';
 
+/**
+ * `npm start` passes --demo: outside production, the embedded default then runs with the development
+ * identity provider and a demo kommun, so every page can be tried at once. Explicit settings win.
+ */
+function demoDefaults(env: NodeJS.ProcessEnv, argv: string[]): NodeJS.ProcessEnv {
+  if (!argv.includes('--demo') || env.NODE_ENV === 'production') return env;
+  return { AUTH_DEV_IDP: 'on', DEMO_DATA: 'on', ...env };
+}
+
 function readConfig(): AppConfig {
   try {
-    return loadConfig();
+    return loadConfig(demoDefaults(process.env, process.argv.slice(2)));
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -16,6 +16,6 @@ import { PlatformsService } from './platforms/platforms.service';
   imports: [KommunerModule, KeysModule],
   controllers: [AdaptersController, PlatformsController, ImportsController, ExportsController],
   providers: [PlatformsService, ImportJobsRepository, ImportJobsService, ImportRunner, ExportJobsService],
-  exports: [PlatformsService],
+  exports: [PlatformsService, ImportJobsService, ExportJobsService],
 })
 export class AdaptersModule {}

@@ -7,11 +7,19 @@ import { forbidden } from './auth.errors';
 import { AuditService } from '../audit/audit.service';
 import { refusalEntry } from './access-audit';
 import { Authenticator } from './authenticator';
-import { AUTHORIZE_KEY, KOMMUN_QUERY_KEY, PUBLIC_KEY } from './authorize.decorator';
+import {
+  AUTHORIZE_KEY,
+  KOMMUN_QUERY_KEY,
+  PUBLIC_KEY,
+  WEB_PAGE_KEY,
+  type WebPageOptions,
+} from './authorize.decorator';
 import { decide, type Scope } from './policy';
 import type { Principal } from './principal';
 import { RateLimits } from './rate-limits';
 import type { Role } from './roles';
+import { csrfRefused, sessionMissing } from './web-session/web-session.errors';
+import { WebSessions, type WebSession } from './web-session/web-sessions.service';
 
 /** What the guard established for a request: who, doing what, as which role, in which kommun and scope. */
 export interface AccessContext {
@@ -28,6 +36,8 @@ export type GuardedRequest = FastifyRequest & {
   access?: AccessContext;
   /** The pupils a handler touched when neither the path nor the answer says (e.g. an upsert). */
   auditPupils?: string[];
+  /** On web pages (/app): the signed-in person's session. */
+  webSession?: WebSession;
 };
 
 /**
@@ -42,6 +52,7 @@ export class AccessGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly limits: RateLimits,
     private readonly audit: AuditService,
+    private readonly webSessions: WebSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -82,11 +93,15 @@ export class AccessGuard implements CanActivate {
   ): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
-      await this.limits.chargeAddress(request.ip);
+      const peerRoute = Boolean((request.routeOptions?.config as { peer?: boolean } | undefined)?.peer);
+      await this.limits.chargeAddress(request.ip, peerRoute ? 'peer' : 'anonymous');
       return true;
     }
     if (!action) throw forbidden(); // unreachable: AuthModule checks every route at start
-    const principal = await this.authenticator.authenticate(request.headers.authorization);
+    const web = this.reflector.getAllAndOverride<Required<WebPageOptions> | undefined>(WEB_PAGE_KEY, targets);
+    const principal = web
+      ? await this.webPrincipal(request, web)
+      : await this.authenticator.authenticate(request.headers.authorization);
     request.principal = principal;
     await this.limits.charge(principal);
     const routeKommun = target?.code;
@@ -103,5 +118,27 @@ export class AccessGuard implements CanActivate {
       kommunCode: decision.kommunCode,
     };
     return true;
+  }
+
+  /**
+   * A web page's caller: the person of the session cookie. A state change must come from our own
+   * pages: same origin (Origin and Fetch Metadata, where the browser sends them) and the session's
+   * CSRF token in the form (synchronizer token; a multipart upload's handler checks its own field).
+   */
+  private async webPrincipal(request: GuardedRequest, options: Required<WebPageOptions>): Promise<Principal> {
+    const session = await this.webSessions.open(request.headers.cookie);
+    if (!session) throw sessionMissing();
+    request.webSession = session;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const origin = request.headers.origin;
+      const site = request.headers['sec-fetch-site'];
+      if ((origin !== undefined && origin !== this.webSessions.origin) || (site && site !== 'same-origin'))
+        throw csrfRefused();
+      if (options.csrf === 'form') {
+        const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+        if (!this.webSessions.csrfMatches(session, token)) throw csrfRefused();
+      }
+    }
+    return session.principal;
   }
 }

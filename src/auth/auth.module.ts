@@ -5,6 +5,7 @@ import { AdaptersModule } from '../adapters/adapters.module';
 import { accessProviders } from '../bench/bench-without';
 import type { AppConfig } from '../config/env.schema';
 import { KeysModule } from '../keys/keys.module';
+import { KommunerModule } from '../kommuner/kommuner.module';
 import { AccessGuard } from './access.guard';
 import { DevIdpController } from './dev-idp/dev-idp.controller';
 import { DevIdentityProvider } from './dev-idp/dev-idp.service';
@@ -15,6 +16,7 @@ import { PeopleTokensVerifier } from './people/people-tokens.verifier';
 import { RateLimits } from './rate-limits';
 import { RoutePolicyCheck } from './route-policy.check';
 import { AccessTokensService } from './tokens/access-tokens.service';
+import { WebSessions } from './web-session/web-sessions.service';
 
 /**
  * Who may do what: platforms' OAuth clients and token endpoint, people's tokens from trusted
@@ -27,7 +29,9 @@ export class AuthModule {
     const devIdp = config.AUTH_DEV_IDP === 'on';
     return {
       module: AuthModule,
-      imports: [KeysModule, AdaptersModule, AuditModule, DiscoveryModule],
+      // Global: the web pages' sign-in uses its verifier, sessions and development provider.
+      global: true,
+      imports: [KeysModule, KommunerModule, AdaptersModule, AuditModule, DiscoveryModule],
       controllers: [OAuthController, ...(devIdp ? [DevIdpController] : [])],
       providers: [
         AccessTokensService,
@@ -38,10 +42,17 @@ export class AuthModule {
         PlatformClientsService,
         TokenService,
         RoutePolicyCheck,
+        WebSessions,
         ...(devIdp ? [DevIdentityProvider] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AccessTokensService, RoutePolicyCheck, ...(devIdp ? [DevIdentityProvider] : [])],
+      exports: [
+        AccessTokensService,
+        RoutePolicyCheck,
+        WebSessions,
+        PeopleTokensVerifier,
+        ...(devIdp ? [DevIdentityProvider] : []),
+      ],
     };
   }
 }

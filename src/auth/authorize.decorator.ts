@@ -21,3 +21,20 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  * name only their own (else 403); only a role the policy table lets act anywhere may name another.
  */
 export const KommunFromQuery = (): MethodDecorator & ClassDecorator => SetMetadata(KOMMUN_QUERY_KEY, true);
+
+export const WEB_PAGE_KEY = 'portabel:web-page';
+
+export interface WebPageOptions {
+  /**
+   * Where a POST's CSRF token is: `form` (a urlencoded `_csrf` field, checked by the guard, the
+   * default) or `handler` (a multipart upload, whose handler checks the field before reading the file).
+   */
+  csrf?: 'form' | 'handler';
+}
+
+/**
+ * A route of the web pages (/app): the caller is the person of the session cookie, not a bearer
+ * token; the same guard and policy table decide, and every POST must carry the session's CSRF token.
+ */
+export const WebPage = (options: WebPageOptions = {}): MethodDecorator & ClassDecorator =>
+  SetMetadata(WEB_PAGE_KEY, { csrf: options.csrf ?? 'form' });

@@ -15,6 +15,7 @@ export class RateLimits {
   private readonly person: RateLimiterMemory;
   private readonly platform: RateLimiterMemory;
   private readonly anonymous: RateLimiterMemory;
+  private readonly peer: RateLimiterMemory;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.person = new RateLimiterMemory({
@@ -32,6 +33,8 @@ export class RateLimits {
       points: config.RATE_LIMIT_ANONYMOUS,
       duration: 60,
     });
+    // Another portabel delivering a closing school's packages sends thousands in minutes.
+    this.peer = new RateLimiterMemory({ keyPrefix: 'peer', points: config.RATE_LIMIT_PEER, duration: 60 });
   }
 
   async charge(principal: Principal): Promise<void> {
@@ -39,8 +42,9 @@ export class RateLimits {
     await consume(limiter, `${principal.kommunCode ?? '-'}/${principal.issuer ?? ''}/${principal.subject}`);
   }
 
-  async chargeAddress(address: string): Promise<void> {
-    await consume(this.anonymous, address);
+  /** Routes anyone may call; `peer` for those only other portabel instances call (inbox, acknowledgements). */
+  async chargeAddress(address: string, kind: 'anonymous' | 'peer' = 'anonymous'): Promise<void> {
+    await consume(kind === 'peer' ? this.peer : this.anonymous, address);
   }
 }
 

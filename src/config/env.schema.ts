@@ -88,6 +88,40 @@ export class EnvSchema {
   @Max(86400)
   JOB_STALL_SECONDS = 30;
 
+  /** Transfers: the first retry of a delivery or an acknowledgement waits this long (ms); each next one twice as long… */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  TRANSFER_RETRY_BASE_MS = 2000;
+
+  /** …up to this long (ms). A package is retried until it expires; an acknowledgement as long. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  TRANSFER_RETRY_MAX_MS = 3_600_000;
+
+  /** How long one delivery to a peer may take (ms) before it counts as failed and is retried. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  TRANSFER_DELIVERY_TIMEOUT_MS = 30_000;
+
+  /** Packages (or acknowledgements) a kommun's outbox delivers at the same time. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRANSFER_CONCURRENCY = 8;
+
+  /** Requests per minute per address to the peers' routes (transfer inbox, acknowledgements) before 429. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PEER = 12000;
+
   /** Share of a kommun's pupils an import may delete without the caller confirming it. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsNumber()
@@ -101,6 +135,13 @@ export class EnvSchema {
    */
   @IsIn(['on', 'off'])
   AUTH_DEV_IDP: 'on' | 'off' = 'off';
+
+  /**
+   * Fill a demo kommun (src/seed/demo-people.ts: DEMO) with synthetic pupils when the database has no
+   * kommun at all, so the pages show something at once. `npm start` turns it on outside production.
+   */
+  @IsIn(['on', 'off'])
+  DEMO_DATA: 'on' | 'off' = 'off';
 
   /** A JSON file listing the OIDC issuers whose tokens people sign in with (README: Sign-in). */
   @IsOptional()
@@ -223,6 +264,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production' && config.DATABASE_URL && !config.MASTER_KEY) {
     throw new ConfigError(
       'Invalid configuration in the environment:\n  MASTER_KEY: required when NODE_ENV=production and DATABASE_URL is set',
+    );
+  }
+  if (config.NODE_ENV === 'production' && config.DEMO_DATA === 'on') {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  DEMO_DATA=on: refused when NODE_ENV=production',
     );
   }
   // The development identity provider signs in anyone as anyone: never in production.

@@ -80,10 +80,17 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     this.markStarted();
   }
 
-  /** Queues a job; the same `key` twice while the first waits gives one job. */
-  async send(queue: string, data: object, key?: string): Promise<void> {
+  /**
+   * Queues a job; the same `key` twice while the first waits gives one job. `startAfter`: not to
+   * run before then (an outbox's next retry).
+   */
+  async send(queue: string, data: object, key?: string, opts: { startAfter?: Date } = {}): Promise<void> {
     await this.started;
-    await this.boss!.send(queue, data, key ? { singletonKey: key } : undefined);
+    const options = {
+      ...(key ? { singletonKey: key } : {}),
+      ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+    };
+    await this.boss!.send(queue, data, Object.keys(options).length > 0 ? options : undefined);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

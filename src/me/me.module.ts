@@ -10,5 +10,6 @@ import { MeService } from './me.service';
   imports: [RecordsModule, ConsentModule],
   controllers: [MeController, MeConsentsController],
   providers: [MeService],
+  exports: [MeService],
 })
 export class MeModule {}

@@ -30,6 +30,12 @@ export class ListRecordsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'updatedSince must be an ISO 8601 date-time' })
   updatedSince?: string;
+
+  /** Pupils whose name contains this (case-insensitive), or whose civic number it is. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 export class ChangesQueryDto {

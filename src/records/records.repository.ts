@@ -46,6 +46,8 @@ export interface ListFilter {
   schoolUnit?: string;
   schoolYear?: number;
   updatedSince?: Date;
+  /** Name contains (case-insensitive), or the civic number equals (twelve digits). */
+  search?: string;
   limit: number;
   today: string;
   /** Conditions of the caller's record scope (record-scope.ts). */
@@ -154,6 +156,16 @@ export class RecordsRepository {
     return rows[0];
   }
 
+  /** Live records of a civic number, newest first (no index: used for one pupil at a time). */
+  findByCivicNo(tx: TenantTx, kommunCode: string, civicNo: string, limit: number): Promise<StoredRecord[]> {
+    return tx.query<StoredRecord>(
+      `SELECT ${COLUMNS} FROM learner_records
+        WHERE kommun_code = $1 AND deleted_at IS NULL AND record->'pupil'->'civicNo'->>'value' = $2
+        ORDER BY updated_at DESC LIMIT $3`,
+      [kommunCode, civicNo, limit],
+    );
+  }
+
   /** Replaces a live record's content; the caller has checked the version under FOR UPDATE. */
   async replace(
     tx: TenantTx,
@@ -200,6 +212,15 @@ export class RecordsRepository {
     if (f.scope) where.push(...f.scope);
     if (f.schoolUnit !== undefined) where.push(sql`school_unit_codes @> ARRAY[${f.schoolUnit}::text]`);
     if (f.schoolYear !== undefined) where.push(sql`school_years @> ARRAY[${f.schoolYear}::smallint]`);
+    if (f.search !== undefined) {
+      // A scan of the kommun's live records (no index on names): fine for a registrar's search box.
+      const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        /^[0-9]{12}$/.test(f.search)
+          ? sql`record->'pupil'->'civicNo'->>'value' = ${f.search}`
+          : sql`(record->'pupil'->>'givenName') || ' ' || (record->'pupil'->>'familyName') ILIKE ${like}`,
+      );
+    }
     if (f.schoolUnit !== undefined || f.schoolYear !== undefined) {
       const conditions = [
         '!(@.cancelled == true)',

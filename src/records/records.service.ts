@@ -3,7 +3,7 @@ import { isUuid } from '../common/http/uuid';
 import { decodeCursor, encodeCursor } from '../common/http/cursor';
 import { etagMatches } from '../common/http/etag';
 import { IdempotencyService, StoredResponse } from '../common/idempotency/idempotency.service';
-import { TenantDb } from '../database/tenant-db';
+import { TenantDb, type TenantTx } from '../database/tenant-db';
 import { KommunerService } from '../kommuner/kommuner.service';
 import {
   ChangeResource,
@@ -34,7 +34,8 @@ import {
   WHOLE_KOMMUN,
   withinSections,
 } from './record-scope';
-import { RecordMeta, RecordsRepository } from './records.repository';
+import { RecordMeta, RecordsRepository, type StoredRecord } from './records.repository';
+import type { ProvenanceDefaults } from './record-content';
 import { RecordReader } from './record-reader';
 import { UpsertBatcher } from './upsert-batcher';
 
@@ -221,6 +222,7 @@ export class RecordsService {
       schoolUnit: q.schoolUnit,
       schoolYear: q.schoolYear,
       updatedSince: q.updatedSince ? new Date(q.updatedSince) : undefined,
+      search: q.q?.trim() || undefined,
       limit: q.limit + 1,
       today: new Date().toISOString().slice(0, 10),
       scope: scopeCondition(scope),
@@ -265,6 +267,46 @@ export class RecordsService {
     );
     const created = outcomes.filter((o) => o.inserted).length;
     return { created, updated: outcomes.length - created, unchanged: bySource.size - outcomes.length };
+  }
+
+  /**
+   * Writes a record inside the caller's transaction, keyed by its source like every upsert, with
+   * provenance filled in where items have none: for flows that must commit the record together with
+   * their own state (a transfer accepted in the same transaction as its inbox row).
+   */
+  async upsertWithin(
+    tx: TenantTx,
+    kommunCode: string,
+    body: unknown,
+    provenance: ProvenanceDefaults,
+  ): Promise<{ id: string; version: number; result: UpsertResult }> {
+    const prepared = prepareRecord(checkRecord(body), provenance);
+    const [outcome] = await this.repository.upsertMany(tx, kommunCode, [prepared.row]);
+    const stored = (await this.repository.findBySource(
+      tx,
+      kommunCode,
+      prepared.row.sourcePlatform,
+      prepared.row.sourceId,
+    ))!;
+    const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
+    return { id: stored.id, version: stored.version, result };
+  }
+
+  /**
+   * What the kommun already holds of a pupil: the record under `source` (if any) and the live
+   * records of the same civic number, newest first, at most `limit`. For comparisons before a write
+   * (a transfer's dry-run diff); the caller's own scope checks apply before it.
+   */
+  async holdings(
+    kommunCode: string,
+    source: { platform: string; id: string },
+    civicNo: string | undefined,
+    limit = 10,
+  ): Promise<{ bySource: StoredRecord | undefined; byCivicNo: StoredRecord[] }> {
+    return this.db.transaction(kommunCode, async (tx) => ({
+      bySource: await this.repository.findBySource(tx, kommunCode, source.platform, source.id),
+      byCivicNo: civicNo ? await this.repository.findByCivicNo(tx, kommunCode, civicNo, limit) : [],
+    }));
   }
 
   private inScope<T extends RecordMeta & { record: LearnerRecord }>(stored: T, scope: RecordScope): T {

@@ -65,5 +65,13 @@ export interface SubjectRequestResource {
   /** Exports: where to download the package while it lasts (the link is the key; do not share it). */
   download: { url: string; expiresAt: string; sha256: string; size: number } | null;
   deliverToKommun: string | null;
+  /** GDPR Art. 20(2): the direct transmission to `deliverToKommun`, as the receiving kommun answered it. */
+  transmission: {
+    transferId: string;
+    state: string;
+    stateText: { sv: string; en: string };
+    /** Why the receiving kommun turned it away, if it did. */
+    reason: string | null;
+  } | null;
   events: RequestEventResource[];
 }

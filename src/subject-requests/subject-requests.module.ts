@@ -5,6 +5,7 @@ import { JobsModule } from '../jobs/jobs.module';
 import { KeysModule } from '../keys/keys.module';
 import { KommunerModule } from '../kommuner/kommuner.module';
 import { RecordsModule } from '../records/records.module';
+import { TransfersModule } from '../transfers/transfers.module';
 import { RetentionPurge } from './retention-purge';
 import {
   KommunRequestsController,
@@ -16,7 +17,15 @@ import { SubjectRequestsService } from './subject-requests.service';
 
 /** Data-subject rights: exports and their packages, rectification, restriction, erasure, retention. */
 @Module({
-  imports: [AuditModule, ConsentModule, JobsModule, KeysModule, KommunerModule, RecordsModule],
+  imports: [
+    AuditModule,
+    ConsentModule,
+    JobsModule,
+    KeysModule,
+    KommunerModule,
+    RecordsModule,
+    TransfersModule,
+  ],
   controllers: [MeRequestsController, KommunRequestsController, PackagesController],
   providers: [SubjectRequestsRepository, SubjectRequestsService, RetentionPurge],
   exports: [SubjectRequestsService],

@@ -16,6 +16,8 @@ import { KeysService } from '../keys/keys.service';
 import { KommunerService } from '../kommuner/kommuner.service';
 import type { LearnerRecord } from '../records/learner-record.types';
 import { RecordsService } from '../records/records.service';
+import type { TransferResource } from '../transfers/sending/transfer.mapper';
+import { TransfersService } from '../transfers/sending/transfers.service';
 import { manifestOf, sha256Hex, zip, type PackageFile } from './export-package';
 import { summaryHtml, type Disclosure } from './summary-html';
 import {
@@ -68,6 +70,7 @@ export class SubjectRequestsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
     private readonly purge: RetentionPurge,
+    private readonly transfers: TransfersService,
   ) {
     this.baseUrl = config.PUBLIC_BASE_URL;
   }
@@ -86,6 +89,8 @@ export class SubjectRequestsService implements OnModuleInit {
   async startExport(access: AccessContext, dto: StartExportDto): Promise<SubjectRequestResource> {
     const kommunCode = access.kommunCode!;
     await this.records.get(kommunCode, dto.recordId, recordScopeOf(access)); // yours, or 404
+    // GDPR Art. 20(2): straight to another kommun, only one this kommun trusts (422 otherwise).
+    if (dto.deliverToKommun) await this.transfers.assertSendable(kommunCode, dto.deliverToKommun);
     const received = new Date();
     const row = await this.repository.insert(kommunCode, {
       recordId: dto.recordId,
@@ -106,7 +111,23 @@ export class SubjectRequestsService implements OnModuleInit {
       detail: { requestId: row.id },
     });
     await this.queue.send(EXPORT_QUEUE, { kommunCode, requestId: row.id }, row.id);
-    return this.resource(row, []);
+    // The direct transmission is a transfer with purpose portability: the same sealed package,
+    // outbox, receiver's inbox and signed acknowledgement as a school change (src/transfers).
+    const transmission = dto.deliverToKommun
+      ? await this.transfers.start(
+          kommunCode,
+          {
+            recordId: dto.recordId,
+            purpose: 'portability',
+            receiverKommun: dto.deliverToKommun,
+            receiverSchoolUnit: null,
+            deliver: 'push',
+            subjectRequestId: row.id,
+          },
+          actorOf(access),
+        )
+      : undefined;
+    return this.resource(row, [], transmission);
   }
 
   /** Rectification, restriction or erasure: recorded, then decided by the DPO. */
@@ -329,8 +350,11 @@ export class SubjectRequestsService implements OnModuleInit {
     return Buffer.concat(chunks);
   }
 
-  /** The disclosure register: who received the pupil's data, when, what and on which basis (from the audit log). */
-  private async disclosures(kommunCode: string, recordId: string): Promise<Disclosure[]> {
+  /**
+   * The disclosure register: who received the pupil's data, when, what and on which basis (from the
+   * audit log). Callers check first that the reader may see the pupil (the web pages: the record in scope).
+   */
+  async disclosures(kommunCode: string, recordId: string): Promise<Disclosure[]> {
     const out: Disclosure[] = [];
     let cursor: string | undefined;
     do {
@@ -371,10 +395,18 @@ export class SubjectRequestsService implements OnModuleInit {
           rows.map((r) => r.id),
         )
       : new Map<string, EventRow[]>();
-    return rows.map((r) => this.resource(r, events.get(r.id) ?? []));
+    const transmissions = await this.transfers.forSubjectRequests(
+      kommunCode,
+      rows.filter((r) => r.details.deliverToKommun).map((r) => r.id),
+    );
+    return rows.map((r) => this.resource(r, events.get(r.id) ?? [], transmissions.get(r.id)));
   }
 
-  private resource(r: RequestRow, events: EventRow[]): SubjectRequestResource {
+  private resource(
+    r: RequestRow,
+    events: EventRow[],
+    transmission?: TransferResource,
+  ): SubjectRequestResource {
     const now = Date.now();
     const live = r.packageExpiresAt !== null && r.packageExpiresAt.getTime() > now && r.status === 'ready';
     return {
@@ -401,6 +433,14 @@ export class SubjectRequestsService implements OnModuleInit {
           }
         : null,
       deliverToKommun: r.details.deliverToKommun ?? null,
+      transmission: transmission
+        ? {
+            transferId: transmission.id,
+            state: transmission.state,
+            stateText: transmission.stateText,
+            reason: transmission.acknowledgement?.reason ?? null,
+          }
+        : null,
       events: events.map((e) => ({
         status: e.status,
         statusText: STATUS_TEXTS[e.status],

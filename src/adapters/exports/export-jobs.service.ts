@@ -149,6 +149,16 @@ export class ExportJobsService implements OnModuleInit {
     return toResource(await this.find(kommunCode, id));
   }
 
+  /** The kommun's export jobs, newest first (the registrar's list). */
+  async list(kommunCode: string, limit: number): Promise<ExportJobResource[]> {
+    await this.kommuner.assertExists(kommunCode);
+    const rows = await this.db.once<ExportRow>(
+      kommunCode,
+      sql`SELECT ${COLUMNS} FROM export_jobs WHERE kommun_code = ${kommunCode} ORDER BY created_at DESC, id LIMIT ${limit}`,
+    );
+    return rows.map(toResource);
+  }
+
   /** Streams the finished file, a piece at a time. */
   async download(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
     const job = await this.find(kommunCode, id);

@@ -30,6 +30,22 @@ export interface IssuerConfig {
   algorithms: string[];
   /** Token types accepted (the `typ` header); an absent typ is accepted only if listed as "". */
   types: string[];
+  /**
+   * Sign-in to the web pages (/app) at this provider: OIDC authorization code with PKCE. portabel is
+   * the client `clientId` (default: `audience`); the endpoints come from the provider's discovery
+   * document unless given.
+   */
+  web?: WebClientConfig;
+}
+
+export interface WebClientConfig {
+  /** What the sign-in page calls the provider ("Västerås kommun (BankID)"). */
+  label: string;
+  clientId?: string;
+  /** A confidential client's secret (client_secret_post); a public client uses PKCE alone. */
+  clientSecret?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
 }
 
 /** The Swedish OIDC profile's claim for a personnummer (id.oidc.se). */
@@ -74,6 +90,21 @@ const schema = {
         },
       },
       types: { type: 'array', items: { type: 'string' } },
+      web: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label'],
+        properties: {
+          label: { type: 'string', minLength: 1 },
+          clientId: { type: 'string', minLength: 1 },
+          clientSecret: { type: 'string', minLength: 1 },
+          authorizationEndpoint: {
+            type: 'string',
+            pattern: '^https://|^http://(127\\.0\\.0\\.1|localhost)[:/]',
+          },
+          tokenEndpoint: { type: 'string', pattern: '^https://|^http://(127\\.0\\.0\\.1|localhost)[:/]' },
+        },
+      },
     },
     oneOf: [{ required: ['jwksUri'] }, { required: ['jwks'] }],
     anyOf: [{ required: ['kommunCode'] }, { required: ['kommunClaim'] }],

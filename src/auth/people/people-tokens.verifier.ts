@@ -50,11 +50,29 @@ export class PeopleTokensVerifier {
     this.issuers.set(config.issuer, { config, keys });
   }
 
+  /** The providers people can sign in to the web pages with. */
+  webIssuers(): IssuerConfig[] {
+    return [...this.issuers.values()].map((i) => i.config).filter((c) => c.web);
+  }
+
+  config(issuer: string): IssuerConfig | undefined {
+    return this.issuers.get(issuer)?.config;
+  }
+
   knows(issuer: unknown): boolean {
     return typeof issuer === 'string' && this.issuers.has(issuer);
   }
 
-  async verify(token: string, issuer: string, header: { typ?: string }): Promise<VerifiedPersonToken> {
+  /**
+   * Verifies a person's token and maps its claims. An ID token from the web sign-in is for the web
+   * client (`audience`) and must carry the nonce of its sign-in (OIDC Core §3.1.3.7).
+   */
+  async verify(
+    token: string,
+    issuer: string,
+    header: { typ?: string },
+    idToken?: { audience: string; nonce: string },
+  ): Promise<VerifiedPersonToken> {
     const found = this.issuers.get(issuer);
     if (!found) throw new ClaimsError('the token was issued by an issuer this installation does not trust');
     const { config, keys } = found;
@@ -63,10 +81,12 @@ export class PeopleTokensVerifier {
       throw new ClaimsError(`a token of type ${header.typ ?? 'none'} is not accepted here`);
     const { payload } = await jwtVerify(token, keys, {
       issuer: config.issuer,
-      audience: config.audience,
+      audience: idToken?.audience ?? config.audience,
       algorithms: config.algorithms,
       requiredClaims: ['exp', 'sub'],
     });
+    if (idToken && payload.nonce !== idToken.nonce)
+      throw new ClaimsError('the ID token is not of this sign-in');
     return { principal: toPrincipal(config, payload), expiresAt: payload.exp! * 1000 };
   }
 }

@@ -42,6 +42,8 @@ export interface TransferManifest {
   sender: PackageParty;
   receiver: PackageParty;
   pupil: { ref: string };
+  /** A school change (`transfer`, also when absent) or a data subject's direct transmission (GDPR Art. 20(2)). */
+  purpose?: 'transfer' | 'portability';
   /** The canonical record schema version of the payload's record. */
   schemaVersion: string;
   categories: Category[];
@@ -64,6 +66,8 @@ export interface SealInput {
   sender: PackageParty;
   receiver: PackageParty;
   pupil: { ref: string };
+  /** `transfer` unless said. */
+  purpose?: 'transfer' | 'portability';
   categories: Category[];
   legalBasis: Partial<Record<Category, LegalBasis>>;
   consentReceipts: string[];

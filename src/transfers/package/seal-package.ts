@@ -56,6 +56,7 @@ export async function sealPackage(input: SealInput, options: SealOptions): Promi
     sender: party(input.sender),
     receiver: party(input.receiver),
     pupil: { ref: input.pupil.ref },
+    ...(input.purpose ? { purpose: input.purpose } : {}),
     schemaVersion: input.payload.record.schemaVersion,
     categories: [...input.categories],
     legalBasis: { ...input.legalBasis },
