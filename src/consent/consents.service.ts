@@ -13,6 +13,7 @@ import { ConsentPoliciesService } from './consent-policies.service';
 import { consentReceiptClaims, CONSENT_RECEIPT_TYP } from './consent-receipt';
 import { consentVerdict, mayConsent, ageOf, type ConsentEvent } from './consent-state';
 import { notAConsenter } from './consent.errors';
+import { basisFor } from './decision-point';
 import type { ConsentActDto, ConsentEventResource, ConsentStateResource } from './consents.dto';
 import { PURPOSES, PURPOSE_NAMES } from './purposes';
 
@@ -114,7 +115,7 @@ export class ConsentsService {
     return byRecord;
   }
 
-  /** What a screen shows: per purpose and category, how it flows and whether consent is in force. */
+  /** What a screen shows: per purpose and category, how it flows for this pupil and whether consent is in force. */
   async state(kommunCode: string, recordId: string, record: LearnerRecord): Promise<ConsentStateResource> {
     const policy = await this.policies.inForce(kommunCode);
     const events = (await this.eventsOf(kommunCode, [recordId])).get(recordId) ?? [];
@@ -130,7 +131,7 @@ export class ConsentsService {
         categories: CATEGORIES.map((category) => ({
           category,
           name: CATEGORY_NAMES[category],
-          basis: policy.document.purposes[purpose].categories[category] ?? 'never',
+          basis: basisFor(policy.document, purpose, category, age),
           consented: consentVerdict(record, policy.document, events, purpose, category, null, now).given,
         })),
       })),

@@ -2,7 +2,7 @@ import type { LearnerRecord } from '../records/learner-record.types';
 import type { Category } from './categories';
 import { checkPolicy, DEFAULT_POLICY, type ConsentPolicy } from './consent-policy';
 import type { ConsentEvent } from './consent-state';
-import { decide, type Decision } from './decision-point';
+import { basisFor, decide, type Decision } from './decision-point';
 import { minimise, mayDisclose } from './minimise';
 import type { Purpose } from './purposes';
 
@@ -294,5 +294,20 @@ describe('the policy decision point', () => {
     ]);
     expect(mayDisclose(d)).toBe(true);
     expect(mayDisclose(run(record, 'thirdParty'))).toBe(false);
+  });
+});
+
+describe('basisFor: the basis a screen shows is the one the decision applies', () => {
+  it('a learning platform needs a guardian’s consent below the consent age, or with no known age', () => {
+    expect(basisFor(DEFAULT_POLICY, 'provisioning', 'grades', 10)).toBe('consent');
+    expect(basisFor(DEFAULT_POLICY, 'provisioning', 'grades', undefined)).toBe('consent');
+    expect(basisFor(DEFAULT_POLICY, 'provisioning', 'grades', DEFAULT_POLICY.consentAge)).toBe('publicTask');
+  });
+
+  it('leaves other purposes and never-going categories as the policy says', () => {
+    expect(basisFor(DEFAULT_POLICY, 'transfer', 'grades', 10)).toBe(
+      DEFAULT_POLICY.purposes.transfer.categories.grades,
+    );
+    expect(basisFor(DEFAULT_POLICY, 'provisioning', 'support', 10)).toBe('never');
   });
 });

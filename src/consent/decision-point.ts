@@ -83,9 +83,25 @@ const markingOf = (record: LearnerRecord): Marking | undefined =>
  * guardian's consent below the consent age where the purpose says so; a consent basis needs consent
  * in force now.
  */
+/**
+ * The basis a category of this pupil flows on for a purpose: the purpose's rule, except that below the
+ * consent age (or with no known age) GDPR Art. 8 turns public task into a guardian's consent where the
+ * purpose says so (a learning platform: lag 2018:218). What screens show is what the decision applies.
+ */
+export function basisFor(
+  policy: ConsentPolicy,
+  purpose: Purpose,
+  category: Category,
+  age: number | undefined,
+): LegalBasis | 'never' {
+  const rule = policy.purposes[purpose];
+  const basis = rule.categories[category] ?? 'never';
+  const underAge = age === undefined || age < policy.consentAge;
+  return rule.guardianConsentUnderAge && basis === 'publicTask' && underAge ? 'consent' : basis;
+}
+
 export function decide(input: DecisionInput): Decision {
   const { record, purpose, recipient, policy, consents, now } = input;
-  const rule = policy.purposes[purpose];
   const marking = markingOf(record);
   const age = ageOf(record, now);
   const allowed: AllowedCategory[] = [];
@@ -95,21 +111,14 @@ export function decide(input: DecisionInput): Decision {
       denied.push({ category, reason: 'restricted' });
       continue;
     }
-    let basis = rule.categories[category];
-    if (basis === undefined || basis === 'never') {
+    const basis = basisFor(policy, purpose, category, age);
+    if (basis === 'never') {
       denied.push({ category, reason: 'not-for-purpose' });
       continue;
     }
     if (marking && !policy.markings[marking][purpose].includes(category)) {
       denied.push({ category, reason: 'security-marking' });
       continue;
-    }
-    if (
-      rule.guardianConsentUnderAge &&
-      basis === 'publicTask' &&
-      (age === undefined || age < policy.consentAge)
-    ) {
-      basis = 'consent';
     }
     if (basis !== 'consent') {
       allowed.push({ category, basis });

@@ -6,9 +6,7 @@ import { Access, RecordAccess } from '../../auth/access-context.decorators';
 import { Authorize, WebPage } from '../../auth/authorize.decorator';
 import { RecordId, UuidParam } from '../../common/http/path-params';
 import { PURPOSES, type Purpose } from '../../consent/purposes';
-import { ConsentPoliciesService } from '../../consent/consent-policies.service';
 import { ConsentsService } from '../../consent/consents.service';
-import type { LearnerRecord } from '../../records/learner-record.types';
 import { MeService } from '../../me/me.service';
 import type { RecordScope } from '../../records/record-scope';
 import { RecordsService } from '../../records/records.service';
@@ -52,7 +50,6 @@ export class GuardianPagesController {
     private readonly me: MeService,
     private readonly records: RecordsService,
     private readonly consents: ConsentsService,
-    private readonly policies: ConsentPoliciesService,
     private readonly requests: SubjectRequestsService,
   ) {}
 
@@ -123,7 +120,7 @@ export class GuardianPagesController {
     const act = form.act === 'withdraw' ? 'withdraw' : form.act === 'grant' ? 'grant' : undefined;
     const kommunCode = access.kommunCode!;
     const { record } = (await this.records.get(kommunCode, recordId, scope)).parsed();
-    const state = await this.consentState(kommunCode, recordId, record);
+    const state = await this.consents.state(kommunCode, recordId, record);
     // One click covers every category of the purpose that rests on consent.
     const categories =
       state.purposes.find((p) => p.purpose === purpose)?.categories.filter((c) => c.basis === 'consent') ??
@@ -269,30 +266,6 @@ export class GuardianPagesController {
     return sendPage(reply, page(ctx, { title: t(ctx.lang, 'requestTitle'), body: requestPage(ctx, r) }));
   }
 
-  /**
-   * The consent state as the decision point applies it: under the consent age, a purpose whose rule
-   * asks for a guardian's consent (a learning platform: GDPR Art. 8, lag 2018:218) needs consent for
-   * what would otherwise go on public task, so the page offers the buttons for it too.
-   */
-  private async consentState(kommunCode: string, recordId: string, record: LearnerRecord) {
-    const state = await this.consents.state(kommunCode, recordId, record);
-    if (state.consentBy !== 'guardians') return state;
-    const { document } = await this.policies.inForce(kommunCode);
-    return {
-      ...state,
-      purposes: state.purposes.map((p) =>
-        document.purposes[p.purpose].guardianConsentUnderAge
-          ? {
-              ...p,
-              categories: p.categories.map((c) =>
-                c.basis === 'publicTask' ? { ...c, basis: 'consent' as const } : c,
-              ),
-            }
-          : p,
-      ),
-    };
-  }
-
   private async renderChild(
     ctx: PageContext,
     access: AccessContext,
@@ -303,7 +276,7 @@ export class GuardianPagesController {
   ): Promise<string> {
     const kommunCode = access.kommunCode!;
     const { record } = (await this.records.get(kommunCode, recordId, scope)).parsed();
-    const state = await this.consentState(kommunCode, recordId, record);
+    const state = await this.consents.state(kommunCode, recordId, record);
     const history = await this.consents.history(kommunCode, recordId, access.principal.civicNo);
     const self = access.role === 'pupil';
     // Only who may consent now sees the buttons: the pupil from the consent age, guardians before it.
