@@ -4,6 +4,7 @@ import { CreatePlatformsAndImports1767398400000 } from './1767398400000-CreatePl
 import { CreateAuditLog1767520800000 } from './1767520800000-CreateAuditLog';
 import { CreateAccessControl1767571200000 } from './1767571200000-CreateAccessControl';
 import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateConsentAndRequests';
+import { AddExportDisclosure1767744000000 } from './1767744000000-AddExportDisclosure';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateAuditLog1767520800000,
   CreateAccessControl1767571200000,
   CreateConsentAndRequests1767657600000,
+  AddExportDisclosure1767744000000,
 ];

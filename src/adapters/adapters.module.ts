@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConsentCoreModule } from '../consent/consent-core.module';
 import { KeysModule } from '../keys/keys.module';
 import { KommunerModule } from '../kommuner/kommuner.module';
 import { ExportJobsService } from './exports/export-jobs.service';
@@ -13,7 +14,7 @@ import { PlatformsService } from './platforms/platforms.service';
 
 /** The adapter registry, platform registrations, import and export jobs. */
 @Module({
-  imports: [KommunerModule, KeysModule],
+  imports: [KommunerModule, KeysModule, ConsentCoreModule],
   controllers: [AdaptersController, PlatformsController, ImportsController, ExportsController],
   providers: [PlatformsService, ImportJobsRepository, ImportJobsService, ImportRunner, ExportJobsService],
   exports: [PlatformsService],

@@ -48,6 +48,8 @@ export interface LossEntry {
   target?: Location;
   /** Why, for people: "OneRoster has no place for support measures". */
   detail: string;
+  /** The pupil it concerns, by the canonical record's id in portabel, where the entry is about one pupil. */
+  record?: string;
 }
 
 export type ImportItem =

@@ -11,6 +11,9 @@ import { JobQueue } from '../../jobs/job-queue.service';
 import { KeysService } from '../../keys/keys.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import type { LearnerRecord } from '../../records/learner-record.types';
+import type { AuditActor } from '../../audit/audit.service';
+import { DecisionPointService } from '../../consent/decision-point.service';
+import type { Purpose } from '../../consent/purposes';
 import { ADAPTER_PROBLEMS, adapterNotFound } from '../adapters.errors';
 import { PlatformsService } from '../platforms/platforms.service';
 import { findAdapter } from '../registry';
@@ -30,6 +33,10 @@ interface ExportRow {
   schoolUnit: string | null;
   state: 'queued' | 'running' | 'succeeded' | 'failed';
   recordCount: number;
+  withheldCount: number;
+  requestedBy: AuditActor;
+  purpose: Purpose;
+  recipient: string | null;
   loss: LossEntry[];
   lossCount: number;
   mediaType: string | null;
@@ -44,7 +51,7 @@ interface ExportRow {
 
 const COLUMNS =
   new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", adapter, options, school_unit AS "schoolUnit",
-  state, record_count AS "recordCount", loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
+  state, record_count AS "recordCount", withheld_count AS "withheldCount", requested_by AS "requestedBy", purpose, recipient, loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
   size, sha256, problem, created_at AS "createdAt", finished_at AS "finishedAt", expires_at AS "expiresAt"`);
 
 export interface ExportJobResource {
@@ -55,6 +62,8 @@ export interface ExportJobResource {
   schoolUnit: string | null;
   state: ExportRow['state'];
   recordCount: number;
+  /** The decision point's verdicts: the purpose and recipient it decided for, and the pupils of whom nothing went. */
+  disclosure: { purpose: Purpose; recipient: string | null; withheld: number };
   loss: { count: number; entries: LossEntry[] };
   file: { name: string; mediaType: string; size: number; sha256: string; href: string } | null;
   problem: Record<string, unknown> | null;
@@ -71,6 +80,7 @@ const toResource = (r: ExportRow): ExportJobResource => ({
   schoolUnit: r.schoolUnit,
   state: r.state,
   recordCount: r.recordCount,
+  disclosure: { purpose: r.purpose, recipient: r.recipient, withheld: r.withheldCount },
   loss: { count: r.lossCount, entries: r.loss },
   file:
     r.state === 'succeeded'
@@ -104,6 +114,7 @@ export class ExportJobsService implements OnModuleInit {
     private readonly platforms: PlatformsService,
     private readonly keys: KeysService,
     private readonly queue: JobQueue,
+    private readonly decisions: DecisionPointService,
   ) {}
 
   onModuleInit(): void {
@@ -112,9 +123,15 @@ export class ExportJobsService implements OnModuleInit {
     );
   }
 
+  /**
+   * Queues an export. `requestedBy` is the actor of every disclosure decision the job makes;
+   * `recipient` the calling platform's name when a platform asks for a file without naming a
+   * registration (a platform that downloads is the one that receives).
+   */
   async start(
     kommunCode: string,
-    req: { format?: string; platformId?: string; schoolUnit?: string },
+    req: { format?: string; platformId?: string; schoolUnit?: string; recipient?: string },
+    requestedBy: AuditActor,
   ): Promise<ExportJobResource> {
     await this.kommuner.assertExists(kommunCode);
     const platform = req.platformId ? await this.platforms.get(kommunCode, req.platformId) : undefined;
@@ -135,10 +152,17 @@ export class ExportJobsService implements OnModuleInit {
       );
     }
     if (req.schoolUnit) await this.kommuner.getSchoolUnit(kommunCode, req.schoolUnit);
+    // Every adapter export is a disclosure for provisioning a learning platform, the purpose these
+    // interchange formats exist for: to the registered platform by its name, or else to no named
+    // recipient, which is the narrowest reading (a consent given for one named platform does not
+    // cover a file that may go anywhere, and support measures never go). Moves to another school
+    // and a pupil's own copy are other outflows (transfers, /me/exports), decided for their purposes.
+    const recipient = platform?.name ?? req.recipient ?? null;
     const [row] = await this.db.once<ExportRow>(
       kommunCode,
-      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit)
-          VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null})
+      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit, requested_by, purpose, recipient)
+          VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null},
+                  ${JSON.stringify(requestedBy)}::jsonb, ${'provisioning'}, ${recipient})
           RETURNING ${COLUMNS}`,
     );
     await this.queue.send(EXPORT_QUEUE, { jobId: row.id, kommunCode }, row.id);
@@ -186,7 +210,7 @@ export class ExportJobsService implements OnModuleInit {
     const adapter = findAdapter(job.adapter)!;
     const losses: LossEntry[] = [];
     let lossCount = 0;
-    let recordCount = 0;
+    const counts = { released: 0, withheld: 0 };
     try {
       const now = new Date(job.createdAt);
       const ctx = {
@@ -200,7 +224,7 @@ export class ExportJobsService implements OnModuleInit {
         },
         signer: this.keys.signer(kommunCode),
       };
-      const records = this.records(kommunCode, job.schoolUnit, () => recordCount++);
+      const records = this.released(kommunCode, job, ctx.loss, counts);
       const hash = createHash('sha256');
       let size = 0;
       let seq = 0;
@@ -232,7 +256,7 @@ export class ExportJobsService implements OnModuleInit {
       const fileName = `portabel-${kommunCode}${job.schoolUnit ? `-${job.schoolUnit}` : ''}-${adapter.name}-${now.toISOString().slice(0, 10)}.${format.extension}`;
       await this.db.once(
         kommunCode,
-        sql`UPDATE export_jobs SET state = 'succeeded', record_count = ${recordCount}, loss = ${JSON.stringify(losses)}::jsonb,
+        sql`UPDATE export_jobs SET state = 'succeeded', record_count = ${counts.released}, withheld_count = ${counts.withheld}, loss = ${JSON.stringify(losses)}::jsonb,
               loss_count = ${lossCount}, media_type = ${format.mediaType}, file_name = ${fileName}, size = ${size},
               sha256 = ${hash.digest('hex')}, finished_at = now()
             WHERE id = ${id}::uuid`,
@@ -253,12 +277,39 @@ export class ExportJobsService implements OnModuleInit {
     }
   }
 
+  /**
+   * The records as the decision point lets them go, a page at a time: each page decided (and each
+   * decision audited) for the job's purpose and recipient; denied categories left out, a pupil of
+   * whom nothing may go left out whole, and each of these a loss entry naming the record.
+   */
+  private async *released(
+    kommunCode: string,
+    job: ExportRow,
+    loss: (e: LossEntry) => void,
+    counts: { released: number; withheld: number },
+  ): AsyncGenerator<LearnerRecord> {
+    for await (const page of this.pages(kommunCode, job.schoolUnit)) {
+      const releases = await this.decisions.release(kommunCode, page, job.purpose, job.recipient, {
+        actor: job.requestedBy,
+      });
+      for (const { id } of page) {
+        const release = releases.get(id)!;
+        for (const entry of release.loss) loss({ ...entry, record: id });
+        if (!release.released) {
+          counts.withheld++;
+          continue;
+        }
+        counts.released++;
+        yield release.record;
+      }
+    }
+  }
+
   /** The kommun's live records (or one school unit's current pupils), a page at a time. */
-  private async *records(
+  private async *pages(
     kommunCode: string,
     schoolUnit: string | null,
-    counted: () => void,
-  ): AsyncGenerator<LearnerRecord> {
+  ): AsyncGenerator<Array<{ id: string; record: LearnerRecord }>> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const unitFilter = schoolUnit
@@ -270,10 +321,7 @@ export class ExportJobsService implements OnModuleInit {
         sql`SELECT id, record FROM learner_records WHERE kommun_code = ${kommunCode} AND deleted_at IS NULL AND id > ${after}::uuid
             ${unitFilter} ORDER BY id LIMIT ${PAGE}`,
       );
-      for (const r of rows) {
-        counted();
-        yield r.record;
-      }
+      if (rows.length > 0) yield rows;
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1].id;
     }

@@ -4,7 +4,25 @@ import { Readable } from 'node:stream';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { KommunCode } from '../../common/http/path-params';
 import { ExportJobResource, ExportJobsService } from './export-jobs.service';
+import type { AccessContext } from '../../auth/access.guard';
+import { Access } from '../../auth/access-context.decorators';
+import { forbidden } from '../../auth/auth.errors';
 import { Authorize } from '../../auth/authorize.decorator';
+import type { AuditActor } from '../../audit/audit.service';
+
+/** A platform exports for itself only: as its own registration, or as the named recipient of a format. */
+function exportingPlatform(access: AccessContext, asked: string | undefined): string | undefined {
+  const own = access.principal.kind === 'platform' ? access.principal.platformId : undefined;
+  if (own === undefined) return asked;
+  if (asked !== undefined && asked !== own) throw forbidden();
+  return asked;
+}
+
+const actorOf = (access: AccessContext): AuditActor => ({
+  kind: access.principal.roles.includes('operator') ? 'operator' : access.principal.kind,
+  subject: access.principal.subject,
+  role: access.role,
+});
 
 export class StartExportDto {
   @IsOptional()
@@ -33,12 +51,18 @@ export class ExportsController {
     @KommunCode() kommunCode: string,
     @Body() dto: StartExportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Access() access: AccessContext,
   ): Promise<ExportJobResource> {
-    const job = await this.exports.start(kommunCode, {
-      format: dto.format,
-      platformId: dto.platform,
-      schoolUnit: dto.schoolUnit,
-    });
+    const job = await this.exports.start(
+      kommunCode,
+      {
+        format: dto.format,
+        platformId: exportingPlatform(access, dto.platform),
+        schoolUnit: dto.schoolUnit,
+        recipient: access.principal.kind === 'platform' ? access.principal.platform : undefined,
+      },
+      actorOf(access),
+    );
     void reply.header('location', `/v1/kommuner/${kommunCode}/exports/${job.id}`);
     return job;
   }
