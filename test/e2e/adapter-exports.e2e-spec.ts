@@ -1,8 +1,9 @@
 import request from 'supertest';
+import * as yauzl from 'yauzl';
 import { civicNo } from '../../src/seed/seed-world';
 import type { LearnerRecord } from '../../src/records/learner-record.types';
 import { as, authAs } from '../helpers/auth';
-import { expectContract } from '../helpers/contract';
+import { expectContract, schemaErrors } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { sampleRecord } from '../helpers/sample-record';
 
@@ -43,6 +44,31 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
+
+/** A zip's entries by name. */
+async function unzip(bytes: Buffer): Promise<Record<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
+  const out: Record<string, Buffer> = {};
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) =>
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          out[entry.fileName] = Buffer.concat(chunks);
+          zip.readEntry();
+        });
+      }),
+    );
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return out;
+}
 
 describe('adapter exports ask the decision point', () => {
   let t: TestApp;
@@ -174,5 +200,78 @@ describe('adapter exports ask the decision point', () => {
       'denied',
     ]);
     expect(decisions[0].actor).toMatchObject({ kind: 'person', role: 'registrar' });
+  });
+});
+
+describe('loss reports travel with exports', () => {
+  let t: TestApp;
+  let kommun: string;
+  let base: string;
+  let registrar: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    kommun = await createKommun(t, 'Förlustkommun');
+    base = `/v1/kommuner/${kommun}`;
+    registrar = await authAs(t, { role: 'registrar', kommun });
+    for (const [i, id] of ['a', 'b', 'c'].entries()) {
+      const created = await request(t.server)
+        .post(`${base}/records`)
+        .set(registrar)
+        .send(pupil(`loss-${id}`, '2011-02-0' + (i + 1), 200 + i, 'Ingen'));
+      expect(created.status).toBe(201);
+    }
+  });
+  afterAll(() => t?.close());
+
+  async function finishedExport(format: string) {
+    const started = await request(t.server).post(`${base}/exports`).set(registrar).send({ format });
+    let job = started.body;
+    for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await request(t.server).get(`${base}/exports/${job.id}`).set(registrar)).body;
+    }
+    expect(job.state).toBe('succeeded');
+    return job;
+  }
+
+  it('puts the complete loss report into a OneRoster bundle, the same as the job and the report beside it', async () => {
+    const job = await finishedExport('oneroster-1.2');
+    const file = await request(t.server).get(job.file.href).set(registrar).buffer(true).parse(binary);
+    expect(file.headers.link).toBe(`<${job.file.lossReport}>; rel="describedby"; type="application/json"`);
+    const entries = await unzip(file.body as Buffer);
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(['manifest.csv', 'users.csv', 'loss-report.json']),
+    );
+    const bundled = JSON.parse(entries['loss-report.json'].toString('utf8'));
+    expect(schemaErrors('LossReport', bundled)).toEqual([]);
+    // Support measures: the decision point holds them back from every platform, one entry per pupil.
+    const support = bundled.entries.filter(
+      (e: { source: { pointer?: string } }) => e.source.pointer === '/supportMeasures',
+    );
+    expect(support).toHaveLength(3);
+    expect(bundled).toMatchObject({ direction: 'export', adapter: 'oneroster-1.2', complete: true });
+    expect(bundled.count).toBe(bundled.entries.length);
+    expect(bundled.count).toBeGreaterThan(3);
+    const { entries: listed, complete, ...head } = job.loss;
+    expect(complete).toBe(true);
+    expect(listed).toEqual(bundled.entries);
+    expect(head).toEqual(
+      Object.fromEntries(Object.entries(bundled).filter(([k]) => k !== 'entries' && k !== 'complete')),
+    );
+    const beside = await request(t.server).get(job.file.lossReport).set(registrar);
+    expectContract(beside, 'GET', job.file.lossReport);
+    expect(beside.body).toEqual(bundled);
+  });
+
+  it('serves the report of a single-document export beside it, named by the Link header', async () => {
+    const job = await finishedExport('ss12000');
+    const file = await request(t.server).get(job.file.href).set(registrar).buffer(true).parse(binary);
+    expect(JSON.parse((file.body as Buffer).toString('utf8'))).not.toHaveProperty('lossReport');
+    expect(file.headers.link).toContain(`<${job.file.lossReport}>`);
+    const beside = await request(t.server).get(job.file.lossReport).set(registrar);
+    expectContract(beside, 'GET', job.file.lossReport);
+    expect(beside.body.entries).toEqual(job.loss.entries);
+    expect(beside.body.entries.length).toBeGreaterThan(0);
   });
 });

@@ -82,4 +82,15 @@ export class ExportsController {
   ): Promise<Readable> {
     return Readable.from(await this.exports.download(kommunCode, id, reply));
   }
+
+  /** The complete loss report, beside the file (inside it too, for bundles). */
+  @Get(':exportId/loss-report')
+  @Authorize('exports:read')
+  async lossReport(
+    @KommunCode() kommunCode: string,
+    @Param('exportId') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Readable> {
+    return Readable.from(await this.exports.lossReport(kommunCode, id, reply));
+  }
 }

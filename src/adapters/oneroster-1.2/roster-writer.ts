@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import * as yazl from 'yazl';
 import type { LearnerRecord } from '../../records/learner-record.types';
+import { LOSS_REPORT_ENTRY } from '../shared/loss-log';
 import type { ExportContext } from '../vendor-adapter.port';
 import { csvName, MANIFEST_FILES, OR_FILES, type OrFile } from './oneroster-1.2.columns';
 import { readOptions } from './oneroster-1.2.options';
@@ -151,6 +152,10 @@ export async function* writeRoster(
           : fileLines(header, own.get(file) as SortedRows),
       );
     }
+    // The loss report goes last: yazl asks for it once users.csv, whose merging can still lose, is written.
+    const report = ctx.lossReport;
+    if (report)
+      zip.addReadStreamLazy(LOSS_REPORT_ENTRY, options, (cb) => cb(null, Readable.from(report.call(ctx))));
     zip.end();
     for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) yield chunk;
   } finally {
