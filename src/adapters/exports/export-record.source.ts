@@ -28,10 +28,26 @@ export class ExportRecordSource {
     loss: (e: LossEntry) => void,
     counts: { released: number; withheld: number },
   ): AsyncGenerator<LearnerRecord> {
-    for await (const page of this.pages(kommunCode, job.schoolUnit)) {
-      const releases = await this.decisions.release(kommunCode, page, job.purpose, job.recipient, {
-        actor: job.requestedBy,
-      });
+    const pages = this.pages(kommunCode, job.schoolUnit);
+    const decided = async () => {
+      const next = await pages.next();
+      if (next.done) return undefined;
+      const page = next.value;
+      const context = { actor: job.requestedBy };
+      return {
+        page,
+        releases: await this.decisions.release(kommunCode, page, job.purpose, job.recipient, context),
+      };
+    };
+    // The next page is read and decided while the adapter works on this one: the database's time
+    // (reading, consents, the audit's commits) overlaps the conversion's.
+    let ahead = decided();
+    for (;;) {
+      const current = await ahead;
+      if (!current) return;
+      ahead = decided();
+      ahead.catch(() => undefined); // rethrown when awaited above
+      const { page, releases } = current;
       for (const { id } of page) {
         const release = releases.get(id)!;
         for (const entry of release.loss) loss({ ...entry, record: id });
