@@ -33,7 +33,7 @@ export class ExportRecordSource {
       const next = await pages.next();
       if (next.done) return undefined;
       const page = next.value;
-      const context = { actor: job.requestedBy };
+      const context = { actor: job.requestedBy, groupAudit: true };
       return {
         page,
         releases: await this.decisions.release(kommunCode, page, job.purpose, job.recipient, context),
