@@ -43,7 +43,7 @@ async function benchIdentityProvider(dir) {
         audience,
         jwks: { keys: [jwk] },
         kommunClaim: 'kommun',
-        allowedRoles: ['operator', 'registrar'],
+        allowedRoles: ['operator', 'registrar', 'admin'],
         algorithms: ['EdDSA'],
         types: ['JWT'],
       },
