@@ -116,6 +116,15 @@ async function main() {
       const operator = await service.signIn({ roles: ['operator'] });
       await fetch(`${service.url}/v1/kommuner`, { method: 'POST', headers: { 'content-type': 'application/json', ...operator }, body: JSON.stringify({ code: KOMMUN, name: 'Västerås' }) });
       const registrar = await service.signIn({ roles: ['registrar'], kommun: KOMMUN });
+      // Every export asks the decision point; by default a pupil under 13 goes to a platform only with
+      // a guardian's consent, which generated pupils lack. The benchmark measures the export of the
+      // whole kommun, so its policy lets provisioning rest on public task at every age (support
+      // measures still never go: they are loss entries).
+      const admin = await service.signIn({ roles: ['admin'], kommun: KOMMUN });
+      const policy = await (await fetch(`${service.url}/v1/kommuner/${KOMMUN}/policy`, { headers: admin })).json();
+      policy.document.purposes.provisioning.guardianConsentUnderAge = false;
+      const put = await fetch(`${service.url}/v1/kommuner/${KOMMUN}/policy`, { method: 'PUT', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify(policy.document) });
+      if (!put.ok) throw new Error(`policy refused: ${await put.text()}`);
       console.error('dry run…');
       r.dry = await timed(() => importOnce(service, registrar, path, 'dryRun=true'));
       resetPeak(service.child.pid);
@@ -147,8 +156,8 @@ async function main() {
     r.copy ? `| raw COPY of the resulting rows (ceiling) | ${fmt(r.copy.rate)} rows/s | 100% | |` : '',
     `| import, upload to succeeded | ${fmt(r.imp.seconds, 1)} s (${fmt(rate)} pupils/s) | ${r.copy ? pct(rate, r.copy.rate) + ' of COPY' : 'n/a'} | < 30 s, ≥ 50% of COPY |`,
     `| the same import as a dry run | ${fmt(r.dry.seconds, 1)} s | | |`,
-    `| export to OneRoster 1.2 (job + download) | ${fmt(r.exOneRoster.seconds, 1)} s | | < 20 s |`,
-    `| export to SS 12000 (job + download) | ${fmt(r.exSs12000.seconds, 1)} s | | < 20 s |`,
+    `| export to OneRoster 1.2 (job + download) | ${fmt(r.exOneRoster.seconds, 1)} s (${fmt(r.exOneRoster.value.recordCount)} pupils, ${fmt(r.exOneRoster.value.disclosure.withheld)} withheld, ${fmt(r.exOneRoster.value.loss.count)} loss entries) | | < 20 s |`,
+    `| export to SS 12000 (job + download) | ${fmt(r.exSs12000.seconds, 1)} s (${fmt(r.exSs12000.value.recordCount)} pupils, ${fmt(r.exSs12000.value.disclosure.withheld)} withheld, ${fmt(r.exSs12000.value.loss.count)} loss entries) | | < 20 s |`,
     `| peak RSS of the service | import ${fmt(r.importPeakMb)} MB, exports ${fmt(r.exportPeakMb)} MB | | < 512 MB |`,
   ].filter(Boolean);
   console.log(lines.join('\n'));

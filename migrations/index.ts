@@ -6,6 +6,7 @@ import { CreateAccessControl1767571200000 } from './1767571200000-CreateAccessCo
 import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateConsentAndRequests';
 import { CreateTrustRegistry1767744000000 } from './1767744000000-CreateTrustRegistry';
 import { CreateTransfers1767830400000 } from './1767830400000-CreateTransfers';
+import { AddExportDisclosure1767916800000 } from './1767916800000-AddExportDisclosure';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateConsentAndRequests1767657600000,
   CreateTrustRegistry1767744000000,
   CreateTransfers1767830400000,
+  AddExportDisclosure1767916800000,
 ];

@@ -9,7 +9,11 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..', '..');
 const MASTER_KEY = require('node:crypto').randomBytes(32).toString('base64');
 // Exactly as `npm start` runs it (node flags included).
-const START_ARGS = require('../../package.json').scripts.start.split(' ').slice(1);
+// BENCH_NODE_ARGS adds flags in front, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
+const START_ARGS = [
+  ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+  ...require('../../package.json').scripts.start.split(' ').slice(1),
+];
 
 const freePort = () =>
   new Promise((resolve) => {

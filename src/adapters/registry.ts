@@ -2,6 +2,7 @@ import { clrAdapter } from './clr-2.0/clr-2.0.adapter';
 import { elmoAdapter } from './elmo/elmo.adapter';
 import { googleClassroomAdapter } from './google-classroom/google-classroom.adapter';
 import { oneRosterAdapter } from './oneroster-1.2/oneroster-1.2.adapter';
+import { oneRosterRestAdapter } from './oneroster-1.2-rest/oneroster-1.2-rest.adapter';
 import { ss12000Adapter } from './ss12000/ss12000.adapter';
 import type { VendorAdapter } from './vendor-adapter.port';
 import { xapiAdapter } from './xapi/xapi.adapter';
@@ -16,6 +17,7 @@ export const ADAPTERS: readonly VendorAdapter[] = [
   elmoAdapter,
   googleClassroomAdapter,
   oneRosterAdapter,
+  oneRosterRestAdapter,
   ss12000Adapter,
   xapiAdapter,
 ];

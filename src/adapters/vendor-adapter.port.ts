@@ -48,6 +48,8 @@ export interface LossEntry {
   target?: Location;
   /** Why, for people: "OneRoster has no place for support measures". */
   detail: string;
+  /** The pupil it concerns, by the canonical record's id in portabel, where the entry is about one pupil. */
+  record?: string;
 }
 
 export type ImportItem =
@@ -113,6 +115,13 @@ export interface ExportContext extends PlatformContext {
   now: Date;
   /** Records a loss; the pipeline adds the report to the response and the bundle. */
   loss(entry: LossEntry): void;
+  /**
+   * The complete loss report of this export, as the JSON document (openapi: LossReport), streamed.
+   * An adapter that writes a bundle (zip) adds it as its last entry, `loss-report.json`
+   * (LOSS_REPORT_ENTRY), asked for only after the last record and the last loss; a single-document
+   * format has no place for it, and the pipeline serves it beside the file.
+   */
+  lossReport?(): AsyncIterable<Buffer>;
   signer?: KommunSigner;
 }
 

@@ -6,7 +6,6 @@ import { Authorize, KommunFromQuery } from '../auth/authorize.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { KommunCode } from '../common/http/path-params';
-import type { AuditActor } from './audit-entry';
 import {
   AuditExportQueryDto,
   ListAuditEntriesQueryDto,
@@ -15,13 +14,9 @@ import {
   VerifyOwnChainQueryDto,
 } from './audit.dto';
 import { AuditEntry, AuditService, Checkpoint, Page, VerificationReport } from './audit.service';
+import { actorOf } from '../auth/access-audit';
 
 /** Who exported, for the export's own audit entry; anonymous until the guard names callers. */
-const actorOf = (principal: Principal | undefined): AuditActor =>
-  principal
-    ? { kind: principal.kind, subject: principal.subject, role: principal.roles[0] ?? null }
-    : { kind: 'anonymous' };
-
 /** A kommun's audit chain (kommunCode 0000: the installation's own). */
 @Controller('v1/kommuner/:kommunCode/audit')
 export class AuditController {

@@ -7,7 +7,8 @@ import { accessBasis } from './access-basis';
 import type { AccessContext, GuardedRequest } from './access.guard';
 import type { Principal } from './principal';
 
-const actorOf = (principal: Principal | undefined, role?: string): AuditActor =>
+/** Who acted, as the audit log names them: an operator as such, else the caller's kind, and their role. */
+export const actorOf = (principal: Principal | undefined, role?: string): AuditActor =>
   principal
     ? {
         kind: principal.roles.includes('operator') ? 'operator' : principal.kind,
@@ -15,6 +16,9 @@ const actorOf = (principal: Principal | undefined, role?: string): AuditActor =>
         role: role ?? principal.roles[0] ?? null,
       }
     : { kind: 'anonymous', subject: null, role: null };
+
+/** The actor of a request the guard let through, acting in the role it decided on. */
+export const actorOfAccess = (access: AccessContext): AuditActor => actorOf(access.principal, access.role);
 
 /** The pupils a request touched: the route's record, or the records a page of them held. */
 function pupilsOf(params: Record<string, string> | undefined, result: unknown): string[] {

@@ -13,11 +13,12 @@ export async function exportKommun(
   const running = await createApp({ ...config, JOBS_WORKER: 'off' });
   try {
     const service = running.app.get(ExportJobsService);
-    const job = await service.start(opts.kommun, {
-      format: opts.format,
-      platformId: opts.platform,
-      schoolUnit: opts.schoolUnit,
-    });
+    // An operator at the machine: the actor of the disclosure decisions the export makes.
+    const job = await service.start(
+      opts.kommun,
+      { format: opts.format, platformId: opts.platform, schoolUnit: opts.schoolUnit },
+      { kind: 'operator', subject: 'cli', role: 'operator' },
+    );
     await service.run(opts.kommun, job.id);
     const done = await service.get(opts.kommun, job.id);
     if (done.state !== 'succeeded') {

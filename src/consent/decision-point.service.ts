@@ -16,6 +16,13 @@ export interface DecisionContext {
   requestId?: string | null;
   /** The categories asked for; all when absent. */
   requested?: readonly Category[];
+  /**
+   * Bulk outflows (an adapter export of a kommun): pupils decided alike (same outcome, bases and
+   * denials) share one audit entry that names them all, instead of one entry each. Every decision is
+   * still in the log, found by each pupil's id; 25,000 single entries would cost an export more than
+   * its conversion.
+   */
+  groupAudit?: boolean;
 }
 
 /** What may go of one pupil: the minimised record and what was left out, or nothing at all. */
@@ -86,27 +93,41 @@ export class DecisionPointService {
         }),
       );
     }
-    await Promise.all(
-      [...decisions].map(([id, d]) =>
-        this.audit.record({
-          kommunCode,
-          actor: context.actor,
-          onBehalfOf: context.onBehalfOf ?? null,
-          action: `disclosure:${purpose}`,
-          outcome: mayDisclose(d) ? 'allowed' : 'denied',
-          pupilRecordIds: [id],
-          sections: d.allowed.map((a) => a.category),
-          legalBasis: Object.fromEntries(d.allowed.map((a) => [a.category, a.basis])),
-          requestId: context.requestId ?? null,
-          purpose,
-          recipient,
-          detail: {
-            policyVersion: d.policyVersion,
-            denied: d.denied.map((x) => `${x.category}:${x.reason}`),
-          },
-        }),
-      ),
-    );
+    const entry = (ids: string[], d: Decision) =>
+      this.audit.record({
+        kommunCode,
+        actor: context.actor,
+        onBehalfOf: context.onBehalfOf ?? null,
+        action: `disclosure:${purpose}`,
+        outcome: mayDisclose(d) ? 'allowed' : 'denied',
+        pupilRecordIds: ids,
+        sections: d.allowed.map((a) => a.category),
+        legalBasis: Object.fromEntries(d.allowed.map((a) => [a.category, a.basis])),
+        requestId: context.requestId ?? null,
+        purpose,
+        recipient,
+        detail: {
+          policyVersion: d.policyVersion,
+          denied: d.denied.map((x) => `${x.category}:${x.reason}`),
+        },
+      });
+    if (!context.groupAudit) {
+      await Promise.all([...decisions].map(([id, d]) => entry([id], d)));
+      return decisions;
+    }
+    // Consent receipts differ per pupil and are not in the entry, so they do not split a group.
+    const groups = new Map<string, { ids: string[]; decision: Decision }>();
+    for (const [id, d] of decisions) {
+      const key = JSON.stringify([
+        mayDisclose(d),
+        d.allowed.map((a) => [a.category, a.basis]),
+        d.denied.map((x) => [x.category, x.reason]),
+      ]);
+      const group = groups.get(key) ?? { ids: [], decision: d };
+      group.ids.push(id);
+      groups.set(key, group);
+    }
+    await Promise.all([...groups.values()].map((g) => entry(g.ids, g.decision)));
     return decisions;
   }
 

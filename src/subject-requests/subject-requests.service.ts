@@ -4,7 +4,7 @@ import { clrAdapter } from '../adapters/clr-2.0/clr-2.0.adapter';
 import type { LossEntry } from '../adapters/vendor-adapter.port';
 import type { AccessContext } from '../auth/access.guard';
 import { recordScopeOf } from '../auth/access-context.decorators';
-import { AuditService, type AuditActor } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
 import { ConsentPoliciesService } from '../consent/consent-policies.service';
@@ -35,17 +35,12 @@ import {
 import { EventRow, RequestRow, SubjectRequestsRepository } from './subject-requests.repository';
 import { deadlineOf, KIND_TEXTS, STATUS_TEXTS, TRANSITIONS } from './subject-requests.texts';
 import { RetentionPurge } from './retention-purge';
+import { actorOfAccess } from '../auth/access-audit';
 
 export const EXPORT_QUEUE = 'subject-exports';
 export const MANIFEST_TYP = 'export-manifest+jws';
 const DAY_MS = 86_400_000;
 const TOKEN = /^([0-9]{4})\.([A-Za-z0-9_-]{43})$/;
-
-const actorOf = (access: AccessContext): AuditActor => ({
-  kind: access.principal.kind === 'person' ? 'person' : access.principal.kind,
-  subject: access.principal.subject,
-  role: access.role,
-});
 
 /**
  * Data-subject rights (GDPR Art. 15–20): a pupil's or guardian's export, built in the background
@@ -104,7 +99,7 @@ export class SubjectRequestsService implements OnModuleInit {
     });
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: 'requests:access',
       outcome: 'allowed',
       pupilRecordIds: [dto.recordId],
@@ -124,7 +119,7 @@ export class SubjectRequestsService implements OnModuleInit {
             deliver: 'push',
             subjectRequestId: row.id,
           },
-          actorOf(access),
+          actorOfAccess(access),
         )
       : undefined;
     return this.resource(row, [], transmission);
@@ -147,7 +142,7 @@ export class SubjectRequestsService implements OnModuleInit {
     });
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: `requests:${dto.kind}`,
       outcome: 'allowed',
       pupilRecordIds: [dto.recordId],
@@ -207,7 +202,7 @@ export class SubjectRequestsService implements OnModuleInit {
     if (!moved) throw transitionNotAllowed(row.status, dto.status);
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: `requests:${dto.status === 'in_review' ? 'review' : dto.status === 'done' ? 'carry-out' : 'refuse'}`,
       outcome: 'succeeded',
       pupilRecordIds: [row.recordId],
@@ -376,7 +371,7 @@ export class SubjectRequestsService implements OnModuleInit {
 
   private async carryOut(kommunCode: string, row: RequestRow, access: AccessContext): Promise<void> {
     if (row.kind === 'restriction') await this.consents.restrict(kommunCode, row.recordId, row.id);
-    if (row.kind === 'erasure') await this.purge.erase(kommunCode, row.recordId, actorOf(access));
+    if (row.kind === 'erasure') await this.purge.erase(kommunCode, row.recordId, actorOfAccess(access));
   }
 
   private async events(kommunCode: string, ids: string[]): Promise<Map<string, EventRow[]>> {

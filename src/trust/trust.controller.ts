@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { AuditActor } from '../audit/audit.service';
 import type { AccessContext } from '../auth/access.guard';
 import { Access } from '../auth/access-context.decorators';
 import { Authorize } from '../auth/authorize.decorator';
@@ -9,12 +8,7 @@ import { AppliedTrustList, TrustListsService } from './trust-lists.service';
 import { PeerResource, RevokedKeyResource, TrustRegistry } from './trust-registry.service';
 import { ApplyTrustListDto, PeerCode, PutPeerDto, RevokePeerKeyDto } from './trust.dto';
 import type { TrustListResource } from './trust.mapper';
-
-const actorOf = (access: AccessContext): AuditActor => ({
-  kind: access.principal.kind,
-  subject: access.principal.subject,
-  role: access.role,
-});
+import { actorOfAccess } from '../auth/access-audit';
 
 /** A kommun's trust registry: its peers and their keys, and the operators' signed trust lists. */
 @Controller('v1/kommuner/:kommunCode/trust')
@@ -45,7 +39,7 @@ export class TrustController {
     @Access() access: AccessContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PeerResource> {
-    const { peer, created } = await this.registry.put(kommunCode, peerCode, dto, actorOf(access));
+    const { peer, created } = await this.registry.put(kommunCode, peerCode, dto, actorOfAccess(access));
     void reply.status(created ? 201 : 200);
     return peer;
   }
@@ -58,7 +52,7 @@ export class TrustController {
     @PeerCode() peerCode: string,
     @Access() access: AccessContext,
   ): Promise<void> {
-    return this.registry.remove(kommunCode, peerCode, actorOf(access));
+    return this.registry.remove(kommunCode, peerCode, actorOfAccess(access));
   }
 
   @Post('peers/:peerCode/revoked-keys')
@@ -70,7 +64,7 @@ export class TrustController {
     @Body() dto: RevokePeerKeyDto,
     @Access() access: AccessContext,
   ): Promise<RevokedKeyResource> {
-    return this.registry.revokeKey(kommunCode, peerCode, dto.kid, dto.reason, actorOf(access));
+    return this.registry.revokeKey(kommunCode, peerCode, dto.kid, dto.reason, actorOfAccess(access));
   }
 
   @Post('peers/:peerCode/refresh')
@@ -94,6 +88,6 @@ export class TrustController {
     @Body() dto: ApplyTrustListDto,
     @Access() access: AccessContext,
   ): Promise<AppliedTrustList> {
-    return this.lists.apply(kommunCode, dto.jws, actorOf(access));
+    return this.lists.apply(kommunCode, dto.jws, actorOfAccess(access));
   }
 }

@@ -57,3 +57,10 @@ export function expectContract(res: Response, method: string, path: string): voi
     );
   }
 }
+
+/** The errors of validating a value against a schema of the document's components ([] when it is valid). */
+export function schemaErrors(component: string, value: unknown): string[] {
+  const validate = ajv.getSchema(`openapi#/components/schemas/${component}`);
+  if (!validate) throw new Error(`no components/schemas/${component} in openapi/openapi.yaml`);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

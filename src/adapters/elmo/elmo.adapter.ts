@@ -4,6 +4,7 @@
 import type { FieldError } from '../../common/problem/domain-error';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import { AdapterInputError } from '../adapter-input.errors';
+import { LOSS_REPORT_ENTRY } from '../shared/loss-log';
 import type {
   AdapterInput,
   ExportContext,
@@ -104,6 +105,8 @@ async function* importZip(
   try {
     for await (const entry of readZipEntries(input.path, MAX_XML_DOCUMENT_BYTES)) {
       const file = entry.name;
+      // The loss report of the export that made the zip is about that export, not a pupil.
+      if (file === LOSS_REPORT_ENTRY) continue;
       if (entry.kind === 'skipped' || !/\.xml$/i.test(file)) {
         const detail =
           entry.kind === 'skipped'
@@ -212,6 +215,11 @@ function exportElmo(records: AsyncIterable<LearnerRecord>, ctx: ExportContext): 
         options,
       );
       yield { name, bytes: Buffer.from(xml, 'utf8') };
+    }
+    if (ctx.lossReport) {
+      const report: Buffer[] = [];
+      for await (const piece of ctx.lossReport()) report.push(piece);
+      yield { name: LOSS_REPORT_ENTRY, bytes: Buffer.concat(report) };
     }
   }
   return writeZip(documents());

@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { isUuid } from '../../common/http/uuid';
-import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../common/problem/domain-error';
 import { loggableError } from '../../common/problem/error-mapping';
@@ -10,15 +9,17 @@ import { TenantDb } from '../../database/tenant-db';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { KeysService } from '../../keys/keys.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
-import type { LearnerRecord } from '../../records/learner-record.types';
+import type { AuditActor } from '../../audit/audit.service';
+import type { Purpose } from '../../consent/purposes';
 import { ADAPTER_PROBLEMS, adapterNotFound } from '../adapters.errors';
 import { PlatformsService } from '../platforms/platforms.service';
 import { findAdapter } from '../registry';
+import { LOSS_REPORT_VERSION, LossLog, type LossReport } from '../shared/loss-log';
 import type { LossEntry } from '../vendor-adapter.port';
+import { ExportFilesRepository } from './export-files.repository';
+import { ExportRecordSource } from './export-record.source';
 
 export const EXPORT_QUEUE = 'export';
-const PAGE = 500;
-const CHUNK = 1024 * 1024;
 const MAX_LISTED_LOSSES = 10_000;
 
 interface ExportRow {
@@ -30,7 +31,12 @@ interface ExportRow {
   schoolUnit: string | null;
   state: 'queued' | 'running' | 'succeeded' | 'failed';
   recordCount: number;
-  loss: LossEntry[];
+  withheldCount: number;
+  requestedBy: AuditActor;
+  purpose: Purpose;
+  recipient: string | null;
+  /** The report with its first entries (legacy rows and queued jobs: a plain list). */
+  loss: LossReport | LossEntry[];
   lossCount: number;
   mediaType: string | null;
   fileName: string | null;
@@ -44,7 +50,7 @@ interface ExportRow {
 
 const COLUMNS =
   new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", adapter, options, school_unit AS "schoolUnit",
-  state, record_count AS "recordCount", loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
+  state, record_count AS "recordCount", withheld_count AS "withheldCount", requested_by AS "requestedBy", purpose, recipient, loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
   size, sha256, problem, created_at AS "createdAt", finished_at AS "finishedAt", expires_at AS "expiresAt"`);
 
 export interface ExportJobResource {
@@ -55,8 +61,18 @@ export interface ExportJobResource {
   schoolUnit: string | null;
   state: ExportRow['state'];
   recordCount: number;
-  loss: { count: number; entries: LossEntry[] };
-  file: { name: string; mediaType: string; size: number; sha256: string; href: string } | null;
+  /** The decision point's verdicts: the purpose and recipient it decided for, and the pupils of whom nothing went. */
+  disclosure: { purpose: Purpose; recipient: string | null; withheld: number };
+  /** The loss report with the first 10,000 entries; the complete one is in the bundle and at `file.lossReport`. */
+  loss: LossReport;
+  file: {
+    name: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+    href: string;
+    lossReport: string;
+  } | null;
   problem: Record<string, unknown> | null;
   createdAt: string;
   finishedAt: string | null;
@@ -71,7 +87,16 @@ const toResource = (r: ExportRow): ExportJobResource => ({
   schoolUnit: r.schoolUnit,
   state: r.state,
   recordCount: r.recordCount,
-  loss: { count: r.lossCount, entries: r.loss },
+  disclosure: { purpose: r.purpose, recipient: r.recipient, withheld: r.withheldCount },
+  loss: Array.isArray(r.loss)
+    ? {
+        ...reportHead(r),
+        count: r.lossCount,
+        byKind: {},
+        complete: r.lossCount <= r.loss.length,
+        entries: r.loss,
+      }
+    : r.loss,
   file:
     r.state === 'succeeded'
       ? {
@@ -80,12 +105,23 @@ const toResource = (r: ExportRow): ExportJobResource => ({
           size: Number(r.size),
           sha256: r.sha256!,
           href: `/v1/kommuner/${r.kommunCode}/exports/${r.id}/file`,
+          lossReport: `/v1/kommuner/${r.kommunCode}/exports/${r.id}/loss-report`,
         }
       : null,
   problem: r.problem,
   createdAt: r.createdAt.toISOString(),
   finishedAt: r.finishedAt?.toISOString() ?? null,
   expiresAt: r.expiresAt.toISOString(),
+});
+
+const reportHead = (r: ExportRow) => ({
+  meta: {
+    schemaVersion: LOSS_REPORT_VERSION,
+    createdAt: r.createdAt.toISOString(),
+    generator: `portabel ${r.adapter}@${findAdapter(r.adapter)?.version ?? 'unknown'}`,
+  },
+  direction: 'export' as const,
+  adapter: r.adapter,
 });
 
 /**
@@ -100,10 +136,12 @@ export class ExportJobsService implements OnModuleInit {
 
   constructor(
     private readonly db: TenantDb,
+    private readonly files: ExportFilesRepository,
     private readonly kommuner: KommunerService,
     private readonly platforms: PlatformsService,
     private readonly keys: KeysService,
     private readonly queue: JobQueue,
+    private readonly source: ExportRecordSource,
   ) {}
 
   onModuleInit(): void {
@@ -112,9 +150,15 @@ export class ExportJobsService implements OnModuleInit {
     );
   }
 
+  /**
+   * Queues an export. `requestedBy` is the actor of every disclosure decision the job makes;
+   * `recipient` the calling platform's name when a platform asks for a file without naming a
+   * registration (a platform that downloads is the one that receives).
+   */
   async start(
     kommunCode: string,
-    req: { format?: string; platformId?: string; schoolUnit?: string },
+    req: { format?: string; platformId?: string; schoolUnit?: string; recipient?: string },
+    requestedBy: AuditActor,
   ): Promise<ExportJobResource> {
     await this.kommuner.assertExists(kommunCode);
     const platform = req.platformId ? await this.platforms.get(kommunCode, req.platformId) : undefined;
@@ -135,10 +179,17 @@ export class ExportJobsService implements OnModuleInit {
       );
     }
     if (req.schoolUnit) await this.kommuner.getSchoolUnit(kommunCode, req.schoolUnit);
+    // Every adapter export is a disclosure for provisioning a learning platform, the purpose these
+    // interchange formats exist for: to the registered platform by its name, or else to no named
+    // recipient, which is the narrowest reading (a consent given for one named platform does not
+    // cover a file that may go anywhere, and support measures never go). Moves to another school
+    // and a pupil's own copy are other outflows (transfers, /me/exports), decided for their purposes.
+    const recipient = platform?.name ?? req.recipient ?? null;
     const [row] = await this.db.once<ExportRow>(
       kommunCode,
-      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit)
-          VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null})
+      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit, requested_by, purpose, recipient)
+          VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null},
+                  ${JSON.stringify(requestedBy)}::jsonb, ${'provisioning'}, ${recipient})
           RETURNING ${COLUMNS}`,
     );
     await this.queue.send(EXPORT_QUEUE, { jobId: row.id, kommunCode }, row.id);
@@ -159,92 +210,67 @@ export class ExportJobsService implements OnModuleInit {
     return rows.map(toResource);
   }
 
-  /** Streams the finished file, a piece at a time. */
+  /**
+   * Streams the finished file, a piece at a time; a `Link` header points at its loss report (for
+   * single-document formats, which have no place for one, the only way it travels).
+   */
   async download(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
-    const job = await this.find(kommunCode, id);
-    if (job.state !== 'succeeded') {
-      throw new DomainError(
-        ADAPTER_PROBLEMS.exportNotReady,
-        'EXPORT.NOT_READY',
-        `The export is ${job.state}.`,
-      );
-    }
+    const job = await this.finished(kommunCode, id);
     void reply
       .type(job.mediaType!)
       .header('content-length', String(job.size))
       .header('content-disposition', `attachment; filename="${job.fileName}"`)
-      .header('digest', `sha-256=${Buffer.from(job.sha256!, 'hex').toString('base64')}`);
-    const db = this.db;
-    return (async function* () {
-      for (let seq = 0; ; seq++) {
-        const [chunk] = await db.once<{ data: Buffer }>(
-          kommunCode,
-          sql`SELECT data FROM export_file_chunks WHERE kommun_code = ${kommunCode} AND job_id = ${id}::uuid AND seq = ${seq}`,
-        );
-        if (!chunk) return;
-        yield chunk.data;
-      }
-    })();
+      .header('digest', `sha-256=${Buffer.from(job.sha256!, 'hex').toString('base64')}`)
+      .header(
+        'link',
+        `</v1/kommuner/${kommunCode}/exports/${id}/loss-report>; rel="describedby"; type="application/json"`,
+      );
+    return this.files.read(kommunCode, id, 'file');
+  }
+
+  /** The complete loss report of a finished export (every entry, as in the bundle), streamed. */
+  async lossReport(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
+    await this.finished(kommunCode, id);
+    void reply
+      .type('application/json')
+      .header('content-disposition', `attachment; filename="loss-report-${id}.json"`);
+    return this.files.read(kommunCode, id, 'loss-report');
   }
 
   async run(kommunCode: string, id: string): Promise<void> {
     const job = await this.find(kommunCode, id);
     if (job.state === 'succeeded' || job.state === 'failed') return;
     // A retried job starts over: its earlier pieces go first.
-    await this.db.once(kommunCode, sql`DELETE FROM export_file_chunks WHERE job_id = ${id}::uuid`);
+    await this.files.clear(kommunCode, id);
     await this.db.once(kommunCode, sql`UPDATE export_jobs SET state = 'running' WHERE id = ${id}::uuid`);
     const adapter = findAdapter(job.adapter)!;
-    const losses: LossEntry[] = [];
-    let lossCount = 0;
-    let recordCount = 0;
+    const counts = { released: 0, withheld: 0 };
+    const now = new Date(job.createdAt);
+    const log = new LossLog(reportHead(job), MAX_LISTED_LOSSES);
     try {
-      const now = new Date(job.createdAt);
       const ctx = {
         kommunCode,
         platformId: job.platformId ?? adapter.name,
         options: job.options,
         now,
-        loss: (e: LossEntry) => {
-          lossCount++;
-          if (losses.length < MAX_LISTED_LOSSES) losses.push(e);
-        },
+        loss: (e: LossEntry) => log.add(e),
+        lossReport: () => log.document(),
         signer: this.keys.signer(kommunCode),
       };
-      const records = this.records(kommunCode, job.schoolUnit, () => recordCount++);
-      const hash = createHash('sha256');
-      let size = 0;
-      let seq = 0;
-      let pending: Buffer[] = [];
-      let pendingSize = 0;
-      const flush = async () => {
-        if (pendingSize === 0) return;
-        const data = Buffer.concat(pending);
-        await this.db.once(
-          kommunCode,
-          sql`INSERT INTO export_file_chunks (job_id, seq, kommun_code, data) VALUES (${id}::uuid, ${seq++}, ${kommunCode}, decode(${data.toString('base64')}, 'base64'))`,
-        );
-        pending = [];
-        pendingSize = 0;
-      };
-      for await (const piece of adapter.export!(records, ctx)) {
-        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-        hash.update(buf);
-        size += buf.length;
-        pending.push(buf);
-        pendingSize += buf.length;
-        if (pendingSize >= CHUNK) await flush();
-      }
-      await flush();
+      const records = this.source.released(kommunCode, job, ctx.loss, counts);
+      const file = await this.files.store(kommunCode, id, 'file', adapter.export!(records, ctx));
+      await this.files.store(kommunCode, id, 'loss-report', log.document());
       const format = adapter.exportFormat ?? {
         mediaType: adapter.mediaTypes.export[0] ?? 'application/octet-stream',
         extension: 'bin',
       };
       const fileName = `portabel-${kommunCode}${job.schoolUnit ? `-${job.schoolUnit}` : ''}-${adapter.name}-${now.toISOString().slice(0, 10)}.${format.extension}`;
+      const summary = log.summary();
       await this.db.once(
         kommunCode,
-        sql`UPDATE export_jobs SET state = 'succeeded', record_count = ${recordCount}, loss = ${JSON.stringify(losses)}::jsonb,
-              loss_count = ${lossCount}, media_type = ${format.mediaType}, file_name = ${fileName}, size = ${size},
-              sha256 = ${hash.digest('hex')}, finished_at = now()
+        sql`UPDATE export_jobs SET state = 'succeeded', record_count = ${counts.released}, withheld_count = ${counts.withheld},
+              loss = ${JSON.stringify(summary)}::jsonb, loss_count = ${summary.count}, media_type = ${format.mediaType},
+              file_name = ${fileName}, size = ${file.size}, sha256 = ${file.sha256}, finished_at = now()
             WHERE id = ${id}::uuid`,
       );
     } catch (err) {
@@ -260,33 +286,21 @@ export class ExportJobsService implements OnModuleInit {
         kommunCode,
         sql`UPDATE export_jobs SET state = 'failed', problem = ${JSON.stringify(problem)}::jsonb, finished_at = now() WHERE id = ${id}::uuid`,
       );
+    } finally {
+      log.dispose();
     }
   }
 
-  /** The kommun's live records (or one school unit's current pupils), a page at a time. */
-  private async *records(
-    kommunCode: string,
-    schoolUnit: string | null,
-    counted: () => void,
-  ): AsyncGenerator<LearnerRecord> {
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const unitFilter = schoolUnit
-        ? sql`AND school_unit_codes @> ARRAY[${schoolUnit}::text]
-              AND jsonb_path_exists(record, '$.enrolments[*] ? (@.schoolUnitCode == $unit && !(@.cancelled == true))', ${JSON.stringify({ unit: schoolUnit })}::jsonb)`
-        : sql``;
-      const rows = await this.db.once<{ id: string; record: LearnerRecord }>(
-        kommunCode,
-        sql`SELECT id, record FROM learner_records WHERE kommun_code = ${kommunCode} AND deleted_at IS NULL AND id > ${after}::uuid
-            ${unitFilter} ORDER BY id LIMIT ${PAGE}`,
+  private async finished(kommunCode: string, id: string): Promise<ExportRow> {
+    const job = await this.find(kommunCode, id);
+    if (job.state !== 'succeeded') {
+      throw new DomainError(
+        ADAPTER_PROBLEMS.exportNotReady,
+        'EXPORT.NOT_READY',
+        `The export is ${job.state}.`,
       );
-      for (const r of rows) {
-        counted();
-        yield r.record;
-      }
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1].id;
     }
+    return job;
   }
 
   private async find(kommunCode: string, id: string): Promise<ExportRow> {

@@ -4,7 +4,19 @@ import { Readable } from 'node:stream';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { KommunCode } from '../../common/http/path-params';
 import { ExportJobResource, ExportJobsService } from './export-jobs.service';
+import type { AccessContext } from '../../auth/access.guard';
+import { Access } from '../../auth/access-context.decorators';
+import { forbidden } from '../../auth/auth.errors';
 import { Authorize } from '../../auth/authorize.decorator';
+import { actorOfAccess } from '../../auth/access-audit';
+
+/** A platform exports for itself only: as its own registration, or as the named recipient of a format. */
+function exportingPlatform(access: AccessContext, asked: string | undefined): string | undefined {
+  const own = access.principal.kind === 'platform' ? access.principal.platformId : undefined;
+  if (own === undefined) return asked;
+  if (asked !== undefined && asked !== own) throw forbidden();
+  return asked;
+}
 
 export class StartExportDto {
   @IsOptional()
@@ -33,12 +45,18 @@ export class ExportsController {
     @KommunCode() kommunCode: string,
     @Body() dto: StartExportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Access() access: AccessContext,
   ): Promise<ExportJobResource> {
-    const job = await this.exports.start(kommunCode, {
-      format: dto.format,
-      platformId: dto.platform,
-      schoolUnit: dto.schoolUnit,
-    });
+    const job = await this.exports.start(
+      kommunCode,
+      {
+        format: dto.format,
+        platformId: exportingPlatform(access, dto.platform),
+        schoolUnit: dto.schoolUnit,
+        recipient: access.principal.kind === 'platform' ? access.principal.platform : undefined,
+      },
+      actorOfAccess(access),
+    );
     void reply.header('location', `/v1/kommuner/${kommunCode}/exports/${job.id}`);
     return job;
   }
@@ -57,5 +75,16 @@ export class ExportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Readable> {
     return Readable.from(await this.exports.download(kommunCode, id, reply));
+  }
+
+  /** The complete loss report, beside the file (inside it too, for bundles). */
+  @Get(':exportId/loss-report')
+  @Authorize('exports:read')
+  async lossReport(
+    @KommunCode() kommunCode: string,
+    @Param('exportId') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Readable> {
+    return Readable.from(await this.exports.lossReport(kommunCode, id, reply));
   }
 }

@@ -123,16 +123,26 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     const resumeAfter = await this.repository.stagedCount(job.kommunCode, job.id);
     let seq = 0;
     let batch: StagedItem[] = [];
+    // One batch is written while the next is converted (PostgreSQL works on the other core). Batches
+    // still go in one at a time and in order, so what is staged stays a prefix of the input to resume from.
+    let writing: Promise<void> = Promise.resolve();
+    const stage = async (items: StagedItem[]) => {
+      await writing;
+      writing = this.repository.stage(job.kommunCode, job.id, items);
+      // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
+      writing.catch(() => undefined);
+    };
     for await (const item of adapter.import(input, ctx, {})) {
       seq++;
       if (seq <= resumeAfter) continue;
       batch.push(toStaged(seq, item, provenance));
       if (batch.length >= STAGE_BATCH) {
-        await this.repository.stage(job.kommunCode, job.id, batch);
+        await stage(batch);
         batch = [];
       }
     }
-    await this.repository.stage(job.kommunCode, job.id, batch);
+    await stage(batch);
+    await writing;
   }
 
   private async conclude(job: ImportJobRow): Promise<void> {

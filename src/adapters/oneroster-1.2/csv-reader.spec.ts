@@ -65,4 +65,42 @@ describe('readCsv', () => {
       expect.objectContaining({ code: 'ONEROSTER.CSV_SYNTAX' }),
     );
   });
+
+  it('reads the same records however the bytes are cut into chunks', async () => {
+    const text = '\uFEFFid,name,note\r\n1,Åsa,"a ""q"", b\r\nc"\r\n2,Ölof,x"y\n\n3,,\n4,"",end';
+    const whole = await read(text);
+    expect(whole).toEqual([
+      { cells: ['id', 'name', 'note'], line: 1 },
+      { cells: ['1', 'Åsa', 'a "q", b\r\nc'], line: 2 },
+      { cells: ['2', 'Ölof', 'x"y'], line: 4 },
+      { cells: ['3', '', ''], line: 6 },
+      { cells: ['4', '', 'end'], line: 7 },
+    ]);
+    const bytes = Buffer.from(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const out = [];
+      for await (const r of readCsv(
+        Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]),
+        'x.csv',
+        1000,
+      ))
+        out.push(r);
+      expect(out).toEqual(whole);
+    }
+  });
+
+  it('refuses text after a closing quote, and a quoted field that outgrows the limit before it closes', async () => {
+    expect(await refusal('a,b\n1,"2"x\n')).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.CSV_SYNTAX',
+        errors: [expect.objectContaining({ line: 2 })],
+      }),
+    );
+    expect(await refusal(`a,b\n1,"${'x'.repeat(5000)}`)).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.FIELD_TOO_LARGE',
+        errors: [expect.objectContaining({ line: 2, column: 2 })],
+      }),
+    );
+  });
 });

@@ -375,7 +375,7 @@ describe('oneroster-1.2 adapter', () => {
 
   describe('OneRoster REST JSON', () => {
     it('imports a users page on its own, dropping the placement at an org it does not carry', async () => {
-      const [item] = await importFile(join(FIXTURES, 'ok', 'rest-users.json'));
+      const [item] = await importFile(join(__dirname, '../oneroster-1.2-rest/fixtures/ok/rest-users.json'));
       expect(item.kind).toBe('record');
       const { record, loss } = item as RecordItem;
       expect(withoutProvenance(record.pupil)).toEqual({
@@ -401,7 +401,9 @@ describe('oneroster-1.2 adapter', () => {
     });
 
     it('imports a zip of response pages through the same mapping as CSV', async () => {
-      const [item] = records(await importFile(join(FIXTURES, 'ok', 'rest-bundle.zip')));
+      const [item] = records(
+        await importFile(join(__dirname, '../oneroster-1.2-rest/fixtures/ok/rest-bundle.zip')),
+      );
       expect(withoutProvenance(item.record)).toEqual({
         schemaVersion: '1.0',
         source: { platform: 'lms', id: 'elev-9' },
@@ -472,7 +474,9 @@ describe('oneroster-1.2 adapter', () => {
         oneRosterAdapter.sniff?.(Buffer.from(head), name) ?? 0;
       const zip = readFileSync(join(FIXTURES, 'ok', 'swedish-bom-crlf.zip')).subarray(0, 65536);
       expect(sniff(zip)).toBeGreaterThanOrEqual(0.9);
-      expect(sniff(readFileSync(join(FIXTURES, 'ok', 'rest-users.json')))).toBeGreaterThanOrEqual(0.8);
+      expect(
+        sniff(readFileSync(join(__dirname, '../oneroster-1.2-rest/fixtures/ok/rest-users.json'))),
+      ).toBeGreaterThanOrEqual(0.8);
       expect(sniff('{"data": [{"id": "x", "civicNo": {}}]}')).toBe(0);
       expect(sniff('<elmo/>')).toBe(0);
     });

@@ -8,7 +8,8 @@ import { writeRoster } from './roster-writer';
 
 /**
  * OneRoster 1.2: the CSV binding (a zip with manifest.csv, bulk or delta; 1.1 exports read too) both
- * ways, and REST JSON responses (one document or a zip of them) on import. Both bindings map to the same
+ * ways, and REST JSON responses (one document or a zip of them) on import, for registrations that name
+ * this adapter; the REST binding both ways is its twin, oneroster-1.2-rest. Both bindings map to the same
  * intermediate entities first (oneroster-1.2.entities.ts), so one mapper makes every record.
  */
 export const oneRosterAdapter: VendorAdapter = {

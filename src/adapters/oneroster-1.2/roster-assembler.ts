@@ -84,8 +84,10 @@ export async function* assembleRoster(
   source: RosterSource,
   ctx: ImportContext,
   opts: OneRosterOptions,
+  /** The adapter named in provenance: the CSV or the REST binding's. */
+  adapter?: { name: string; version: string },
 ): AsyncGenerator<ImportItem> {
-  const a = new Assembly(source, ctx, opts);
+  const a = new Assembly(source, ctx, opts, adapter);
   await a.loadReferenceTables();
   await a.loadRoles();
   await a.scanUsers();
@@ -123,6 +125,7 @@ class Assembly {
     private readonly source: RosterSource,
     private readonly ctx: ImportContext,
     private readonly opts: OneRosterOptions,
+    private readonly adapter?: { name: string; version: string },
   ) {}
 
   private delta(file: OrFile): boolean {
@@ -555,7 +558,7 @@ class Assembly {
       const rows = this.rowsOf(user, heads ?? { roles: -1, enrollments: -1, demographics: -1, results: -1 });
       const outcome = buildPupilRecord(
         { user, rows, agents: this.agentsOf(user) },
-        { refs: this.refs, ctx: this.ctx, opts: this.opts },
+        { refs: this.refs, ctx: this.ctx, opts: this.opts, adapter: this.adapter },
       );
       if (outcome.ok)
         yield { kind: 'record', record: outcome.record, loss: outcome.loss, source: locate(user) };

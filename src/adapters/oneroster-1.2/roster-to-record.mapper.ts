@@ -139,6 +139,8 @@ export interface MapEnv {
   refs: RefTables;
   ctx: ImportContext;
   opts: OneRosterOptions;
+  /** The adapter for provenance; the CSV binding's when absent. */
+  adapter?: { name: string; version: string };
 }
 
 const ajv = new Ajv2020({ strict: true });
@@ -970,8 +972,8 @@ class PupilBuilder {
     return {
       sourcePlatform: this.env.ctx.platformId,
       ...(sourceId ? { sourceId } : {}),
-      adapter: ADAPTER_NAME,
-      adapterVersion: ADAPTER_VERSION,
+      adapter: this.env.adapter?.name ?? ADAPTER_NAME,
+      adapterVersion: this.env.adapter?.version ?? ADAPTER_VERSION,
       importedAt: this.env.ctx.now.toISOString(),
     };
   }

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import * as yazl from 'yazl';
 import type { LearnerRecord } from '../../records/learner-record.types';
+import { LOSS_REPORT_ENTRY } from '../shared/loss-log';
 import type { ExportContext } from '../vendor-adapter.port';
 import { csvName, MANIFEST_FILES, OR_FILES, type OrFile } from './oneroster-1.2.columns';
 import { readOptions } from './oneroster-1.2.options';
@@ -52,10 +53,47 @@ interface SharedEntry {
   pointers?: string[];
 }
 
+/** The tables of a roster made from records: each file's CSV lines (header first), in sourcedId order. */
+export interface BuiltRoster {
+  files: readonly OrFile[];
+  columns(file: OrFile): string[];
+  /** The file's lines, CSV-encoded (RFC 4180), header first; merging users.csv may still report losses. */
+  lines(file: OrFile): AsyncIterable<string>;
+  dispose(): void;
+}
+
+/** Writes a OneRoster 1.2 CSV bundle (bulk): the manifest, one file per table, and the loss report last. */
 export async function* writeRoster(
   records: AsyncIterable<LearnerRecord>,
   ctx: ExportContext,
 ): AsyncGenerator<Buffer> {
+  const roster = await buildRoster(records, ctx);
+  try {
+    const zip = new yazl.ZipFile();
+    const options = { mtime: ZIP_MTIME, mode: 0o100644, compress: true, forceDosTimestamp: true };
+    const add = (name: string, lines: () => AsyncIterable<string>) =>
+      zip.addReadStreamLazy(name, options, (cb) => cb(null, Readable.from(chunked(lines()))));
+    add('manifest.csv', () => manifestLines(ctx.kommunCode));
+    for (const file of roster.files) add(csvName(file), () => roster.lines(file));
+    // The loss report goes last: yazl asks for it once users.csv, whose merging can still lose, is written.
+    const report = ctx.lossReport;
+    if (report)
+      zip.addReadStreamLazy(LOSS_REPORT_ENTRY, options, (cb) => cb(null, Readable.from(report.call(ctx))));
+    zip.end();
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    roster.dispose();
+  }
+}
+
+/**
+ * Maps the records to OneRoster tables, sorting each on disk as it goes (never a kommun in memory);
+ * the rows shared by several records (schools, classes, teachers) are merged once all are read.
+ */
+export async function buildRoster(
+  records: AsyncIterable<LearnerRecord>,
+  ctx: ExportContext,
+): Promise<BuiltRoster> {
   const opts = readOptions(ctx.options);
   const shared = new Map<OrFile, Map<string, SharedEntry>>();
   const classColumn = OR_FILES.lineItems.columns.indexOf('classSourcedId');
@@ -137,26 +175,25 @@ export async function* writeRoster(
       }
       entries.clear();
     }
-
-    const zip = new yazl.ZipFile();
-    const options = { mtime: ZIP_MTIME, mode: 0o100644, compress: true, forceDosTimestamp: true };
-    const add = (name: string, lines: () => AsyncIterable<string>) =>
-      zip.addReadStreamLazy(name, options, (cb) => cb(null, Readable.from(chunked(lines()))));
-    add('manifest.csv', () => manifestLines(ctx.kommunCode));
-    for (const file of WRITTEN) {
-      const header = csvLine(columns(file), Object.fromEntries(columns(file).map((c) => [c, c])));
-      add(csvName(file), () =>
-        file === 'users'
-          ? userLines(header, users, columns('users'), ctx)
-          : fileLines(header, own.get(file) as SortedRows),
-      );
-    }
-    zip.end();
-    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) yield chunk;
-  } finally {
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+  function dispose(): void {
     users.dispose();
     for (const sorter of own.values()) sorter.dispose();
   }
+  return {
+    files: WRITTEN,
+    columns,
+    lines(file) {
+      const header = csvLine(columns(file), Object.fromEntries(columns(file).map((c) => [c, c])));
+      return file === 'users'
+        ? userLines(header, users, columns('users'), ctx)
+        : fileLines(header, own.get(file) as SortedRows);
+    },
+    dispose,
+  };
 }
 
 /** First record's version of a shared row wins; a later record that disagrees gets loss entries. */
@@ -286,7 +323,7 @@ function csvLine(columns: readonly string[], row: Row): string {
   return columns.map((c) => csvField(row[c] ?? '')).join(',');
 }
 
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

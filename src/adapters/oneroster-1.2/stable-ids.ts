@@ -19,10 +19,10 @@ export function stableId(...parts: string[]): string {
 const cache = new Map<string, string>();
 
 function uuidOf(name: string): string {
-  const hex = createHash('sha1').update(name, 'utf8').digest('hex').slice(0, 32).split('');
-  hex[12] = '5';
-  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  const s = hex.join('');
+  const b = createHash('sha1').update(name, 'utf8').digest();
+  b[6] = (b[6] & 0x0f) | 0x50; // version 5
+  b[8] = (b[8] & 0x3f) | 0x80; // RFC 9562 variant
+  const s = b.toString('hex', 0, 16);
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 

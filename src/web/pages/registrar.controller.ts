@@ -7,6 +7,7 @@ import { ExportJobsService } from '../../adapters/exports/export-jobs.service';
 import { ImportJobsService, type ImportJobResource } from '../../adapters/imports/import-jobs.service';
 import { ADAPTERS } from '../../adapters/registry';
 import type { AccessContext, GuardedRequest } from '../../auth/access.guard';
+import { actorOfAccess } from '../../auth/access-audit';
 import { Access, ActingKommun, RecordAccess } from '../../auth/access-context.decorators';
 import { Authorize, WebPage } from '../../auth/authorize.decorator';
 import { csrfRefused } from '../../auth/web-session/web-session.errors';
@@ -222,8 +223,13 @@ export class RegistrarPagesController {
   @Post('exports')
   @Authorize('exports:write')
   @RouteConfig({ form: true })
-  async startExport(@ActingKommun() kommunCode: string, @Body() form: Form, @Res() reply: FastifyReply) {
-    await this.exports.start(kommunCode, { format: form.format });
+  async startExport(
+    @ActingKommun() kommunCode: string,
+    @Access() access: AccessContext,
+    @Body() form: Form,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.exports.start(kommunCode, { format: form.format }, actorOfAccess(access));
     return redirectAfterPost(reply, '/app/exports');
   }
 

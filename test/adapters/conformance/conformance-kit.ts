@@ -62,6 +62,7 @@ import { generatePupils } from '../../../src/seed/pupil-generator';
 import type { KitKeys } from './kit-keys';
 import { discoverFixtures, type ExpectedError, type FixtureCase } from './kit-fixtures';
 import {
+  bundledLossReport,
   bytesInput,
   defaultOptions,
   fileInput,
@@ -554,6 +555,14 @@ export async function determinismProblems(adapter: VendorAdapter, keys: KitKeys)
     problems.push(`a second export wrote other bytes: ${firstDifference(first.bytes, second.bytes)}`);
   if (!isDeepStrictEqual(second.allLoss, first.allLoss))
     problems.push('a second export reported other loss entries');
+  // A bundle carries its complete loss report, as the last entry: every entry reported, in order.
+  const bundled = await bundledLossReport(first.bytes);
+  if (first.bytes.readUInt32LE(0) === 0x04034b50 && !bundled)
+    problems.push('the export is a bundle (zip) without loss-report.json');
+  if (bundled && !isDeepStrictEqual(bundled.entries, first.allLoss))
+    problems.push(
+      `loss-report.json lists ${bundled.entries.length} entries, not the ${first.allLoss.length} reported`,
+    );
   return problems;
 }
 

@@ -13,6 +13,8 @@ import type {
   LossEntry,
   VendorAdapter,
 } from '../../../src/adapters/vendor-adapter.port';
+import * as yauzl from 'yauzl';
+import { LOSS_REPORT_ENTRY, LossLog } from '../../../src/adapters/shared/loss-log';
 import { canonicalJson } from '../../../src/records/record-content';
 import type { LearnerRecord } from '../../../src/records/learner-record.types';
 import { SEED_REFERENCE_DATE } from '../../../src/seed/pupil-generator';
@@ -159,13 +161,21 @@ export async function runExport(
       },
     }),
   };
+  // As the export pipeline does: every loss into one log, whose complete report a bundle may carry.
+  const log = new LossLog({
+    meta: { schemaVersion: '1.0', createdAt: KIT_NOW.toISOString(), generator: `kit ${adapter.name}` },
+    direction: 'export',
+    adapter: adapter.name,
+  });
   const ctx: ExportContext = {
     platformId: KIT_PLATFORM,
     kommunCode: env.kommunCode,
     now: KIT_NOW,
     options: env.options ?? defaultOptions(adapter),
     ...(env.signer ? { signer: env.signer } : {}),
+    lossReport: () => log.document(),
     loss: (entry) => {
+      log.add(entry);
       allLoss.push(JSON.parse(JSON.stringify(entry)) as LossEntry);
       if (current >= 0) lossByRecord[current].push(entry);
       else outside.push(entry);
@@ -181,6 +191,8 @@ export async function runExport(
     }
   } catch (thrown) {
     error = thrown;
+  } finally {
+    log.dispose();
   }
   const unattributed: LossEntry[] = [];
   for (const entry of outside) {
@@ -201,4 +213,31 @@ function documentOwner(entry: LossEntry, records: readonly LearnerRecord[]): num
     stem === record.source.id || stem === record.source.id.replace(/[^A-Za-z0-9._-]/g, '_') ? [i] : [],
   );
   return owners.length === 1 ? owners[0] : undefined;
+}
+
+/** The loss report a zip export carries as loss-report.json, parsed; undefined when it is no zip or has none. */
+export async function bundledLossReport(
+  bytes: Buffer,
+): Promise<{ entries: LossEntry[]; count: number } | undefined> {
+  if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50) return undefined;
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName !== LOSS_REPORT_ENTRY) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          zip.close();
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        });
+      });
+    });
+    zip.on('end', () => resolve(undefined));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
 }

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { sql } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+
+/** What an export job keeps: the file, and beside it the complete loss report. */
+export type ExportPart = 'file' | 'loss-report';
+
+/** Pieces of about this size are one row each. */
+const CHUNK = 1024 * 1024;
+
+/**
+ * An export's outputs, stored in PostgreSQL in 1 MB pieces so that any instance can serve the
+ * download, and written and read a piece at a time (never whole in memory).
+ */
+@Injectable()
+export class ExportFilesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Removes what an earlier attempt of the job stored. */
+  async clear(kommunCode: string, jobId: string): Promise<void> {
+    await this.db.once(kommunCode, sql`DELETE FROM export_file_chunks WHERE job_id = ${jobId}::uuid`);
+  }
+
+  /** Stores the pieces as they come; their total size and SHA-256. */
+  async store(
+    kommunCode: string,
+    jobId: string,
+    part: ExportPart,
+    pieces: AsyncIterable<string | Buffer>,
+  ): Promise<{ size: number; sha256: string }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    let seq = 0;
+    let pending: Buffer[] = [];
+    let pendingSize = 0;
+    const flush = async () => {
+      if (pendingSize === 0) return;
+      const data = Buffer.concat(pending);
+      pending = [];
+      pendingSize = 0;
+      await this.db.once(
+        kommunCode,
+        sql`INSERT INTO export_file_chunks (job_id, part, seq, kommun_code, data)
+            VALUES (${jobId}::uuid, ${part}, ${seq++}, ${kommunCode}, decode(${data.toString('base64')}, 'base64'))`,
+      );
+    };
+    for await (const piece of pieces) {
+      const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+      hash.update(buf);
+      size += buf.length;
+      pending.push(buf);
+      pendingSize += buf.length;
+      if (pendingSize >= CHUNK) await flush();
+    }
+    await flush();
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  /** The stored pieces in order. */
+  async *read(kommunCode: string, jobId: string, part: ExportPart): AsyncGenerator<Buffer> {
+    for (let seq = 0; ; seq++) {
+      const [chunk] = await this.db.once<{ data: Buffer }>(
+        kommunCode,
+        sql`SELECT data FROM export_file_chunks
+            WHERE kommun_code = ${kommunCode} AND job_id = ${jobId}::uuid AND part = ${part} AND seq = ${seq}`,
+      );
+      if (!chunk) return;
+      yield chunk.data;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditActor } from '../../audit/audit.service';
+import { DecisionPointService } from '../../consent/decision-point.service';
+import type { Purpose } from '../../consent/purposes';
+import { sql } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import type { LearnerRecord } from '../../records/learner-record.types';
+import type { LossEntry } from '../vendor-adapter.port';
+
+const PAGE = 500;
+
+/** What an export job hands its adapter: the kommun's records, as the decision point lets them go. */
+@Injectable()
+export class ExportRecordSource {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly decisions: DecisionPointService,
+  ) {}
+
+  /**
+   * The records as the decision point lets them go, a page at a time: each page decided (and each
+   * decision audited) for the job's purpose and recipient; denied categories left out, a pupil of
+   * whom nothing may go left out whole, and each of these a loss entry naming the record.
+   */
+  async *released(
+    kommunCode: string,
+    job: { schoolUnit: string | null; purpose: Purpose; recipient: string | null; requestedBy: AuditActor },
+    loss: (e: LossEntry) => void,
+    counts: { released: number; withheld: number },
+  ): AsyncGenerator<LearnerRecord> {
+    const pages = this.pages(kommunCode, job.schoolUnit);
+    const decided = async () => {
+      const next = await pages.next();
+      if (next.done) return undefined;
+      const page = next.value;
+      const context = { actor: job.requestedBy, groupAudit: true };
+      return {
+        page,
+        releases: await this.decisions.release(kommunCode, page, job.purpose, job.recipient, context),
+      };
+    };
+    // The next page is read and decided while the adapter works on this one: the database's time
+    // (reading, consents, the audit's commits) overlaps the conversion's.
+    let ahead = decided();
+    for (;;) {
+      const current = await ahead;
+      if (!current) return;
+      ahead = decided();
+      ahead.catch(() => undefined); // rethrown when awaited above
+      const { page, releases } = current;
+      for (const { id } of page) {
+        const release = releases.get(id)!;
+        for (const entry of release.loss) loss({ ...entry, record: id });
+        if (!release.released) {
+          counts.withheld++;
+          continue;
+        }
+        counts.released++;
+        yield release.record;
+      }
+    }
+  }
+
+  /** The kommun's live records (or one school unit's current pupils), a page at a time. */
+  private async *pages(
+    kommunCode: string,
+    schoolUnit: string | null,
+  ): AsyncGenerator<Array<{ id: string; record: LearnerRecord }>> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const unitFilter = schoolUnit
+        ? sql`AND school_unit_codes @> ARRAY[${schoolUnit}::text]
+              AND jsonb_path_exists(record, '$.enrolments[*] ? (@.schoolUnitCode == $unit && !(@.cancelled == true))', ${JSON.stringify({ unit: schoolUnit })}::jsonb)`
+        : sql``;
+      const rows = await this.db.once<{ id: string; record: LearnerRecord }>(
+        kommunCode,
+        sql`SELECT id, record FROM learner_records WHERE kommun_code = ${kommunCode} AND deleted_at IS NULL AND id > ${after}::uuid
+            ${unitFilter} ORDER BY id LIMIT ${PAGE}`,
+      );
+      if (rows.length > 0) yield rows;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+}
