@@ -15,7 +15,7 @@ import { KommunerService } from '../../kommuner/kommuner.service';
 import { OutboxPump } from '../outbox-pump';
 import { PeerClient, type PeerPostResult } from '../peer-client';
 import { Peers } from '../peers';
-import { inParallel } from '../sending/transfer-outbox';
+import { inParallel } from '../parallel';
 import { retryDelayMs } from '../transfer-states';
 import { InboxRepository, InboxRow } from './inbox.repository';
 

@@ -14,6 +14,7 @@ import { loggableError } from '../../common/problem/error-mapping';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { OutboxPump } from '../outbox-pump';
+import { inParallel } from '../parallel';
 import { PeerClient } from '../peer-client';
 import { Peers } from '../peers';
 import { retryDelayMs } from '../transfer-states';
@@ -142,9 +143,8 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       }
       return;
     }
-    const jwe = await this.repository.packageOf(kommunCode, row.id);
+    const jwe = await this.repository.startAttempt(kommunCode, row.id);
     if (!jwe) return; // cancelled since it was claimed
-    await this.repository.markDelivering(kommunCode, row.id);
     const result = await this.client.post(`${peerUrl}/v1/transfers/inbox`, jwe);
     const detail = { transferId: row.id, jti: row.jti, attempt };
     if (result.kind === 'ok') {
@@ -189,17 +189,4 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       });
     }
   }
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-export async function inParallel<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }
