@@ -29,6 +29,8 @@ function run(script, args = []) {
     else sections.push(`_No PostgreSQL server answered: ${script} server figures skipped._`, '');
     sections.push(run(script, ['--embedded']), '');
   }
+  // Transfer packages are CPU-bound (keys in memory); the service part runs on the embedded database.
+  sections.push(run('transfers.bench.js'), '');
   const text = sections.join('\n');
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.md`), text);

@@ -4,6 +4,7 @@ import { migrationRevert, migrationRun } from './migration.command';
 import { seed } from './seed.command';
 import { importFile } from './import.command';
 import { exportKommun } from './export.command';
+import { verifyPackage } from './verify.command';
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -96,6 +97,28 @@ program
   .action(async (opts: { kommun: string; format?: string; platform?: string; schoolUnit?: string }) => {
     process.exitCode = await exportKommun(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts);
   });
+
+program
+  .command('verify')
+  .description(
+    'check a transfer package offline: exit 0 verified, 1 refused (the problem type says why), ' +
+      '3 only the outer layer checked (no --key)',
+  )
+  .argument('<package>', 'the package (compact JWE) in a file, or - for standard input')
+  .requiredOption('--jwks <file-or-url>', "the sender's JWK Set, a file or an http(s) URL")
+  .option('--key <file>', "the receiver's private encryption key (a JWK, or a JWK Set) to decrypt with")
+  .option('--receiver <code>', 'the kommun it must be addressed to', kommunCode)
+  .option('--at <date-time>', 'check expiry as of this time instead of now (ISO 8601)')
+  .option('--json', 'one JSON object instead of lines')
+  .action(
+    async (
+      file: string,
+      opts: { jwks: string; key?: string; receiver?: string; at?: string; json?: boolean },
+    ) => {
+      // Offline: no configuration, no database.
+      process.exitCode = await verifyPackage(file, opts);
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/env.schema';
 import { KommunerModule } from '../kommuner/kommuner.module';
 import { JwksFetcher } from './jwks-fetcher';
 import { loadOperatorKeys } from './operator-keys';
+import { PeerKeys } from './peer-keys';
 import { TRUST_OPERATOR_KEYS, TrustListsService } from './trust-lists.service';
 import { TrustPeersRepository } from './trust-peers.repository';
 import { TrustRegistry } from './trust-registry.service';
@@ -26,6 +27,7 @@ import { TrustController } from './trust.controller';
     },
     TrustPeersRepository,
     JwksFetcher,
+    PeerKeys,
     TrustRegistry,
     TrustListsService,
   ],

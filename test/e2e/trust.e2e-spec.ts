@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import request from 'supertest';
 import { AuditService } from '../../src/audit/audit.service';
+import { categoriesIn } from '../../src/consent/categories';
+import type { LearnerRecord } from '../../src/records/learner-record.types';
 import { sql } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { KeysService } from '../../src/keys/keys.service';
@@ -17,6 +19,12 @@ import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
 import { sampleRecord } from '../helpers/sample-record';
+
+/** The categories a record holds, each on the legal basis of skollagen's duty to pass records on. */
+const declared = (record: LearnerRecord) => ({
+  categories: categoriesIn(record),
+  legalBasis: Object.fromEntries(categoriesIn(record).map((c) => [c, 'legalObligation' as const])),
+});
 
 /** A JWKS endpoint the test can break and mend: a peer's portabel that goes down. */
 function flakyJwks(): Promise<{
@@ -158,8 +166,7 @@ describe('trust registry: peers, their keys, signed trust lists; packages sealed
       sender: { kommun: a, schoolUnit: '12345678' },
       receiver: { kommun: b, schoolUnit: '87654321' },
       pupil: { ref: 'rec-1' },
-      categories: ['identity', 'grades'],
-      legalBasis: { identity: 'legalObligation', grades: 'legalObligation' },
+      ...declared(record),
       consentReceipts: [],
       payload: { record, loss: [] },
     });
@@ -190,8 +197,7 @@ describe('trust registry: peers, their keys, signed trust lists; packages sealed
       sender: { kommun: a },
       receiver: { kommun: b },
       pupil: { ref: 'rec-2' },
-      categories: ['identity'],
-      legalBasis: { identity: 'legalObligation' },
+      ...declared(sampleRecord('tr-2')),
       consentReceipts: [],
       payload: { record: sampleRecord('tr-2'), loss: [] },
     });

@@ -411,6 +411,21 @@ describe('openPackage refuses', () => {
     }
   });
 
+  it('refuses a record holding a category its manifest does not declare', async () => {
+    const { jwe } = await seal(
+      sealInput({ categories: ['identity'], legalBasis: { identity: 'legalObligation' } }),
+    );
+    try {
+      await openPackage(jwe, options());
+      throw new Error('opened');
+    } catch (err) {
+      expect((err as TransferPackageRefused).problem.slug).toBe('transfer-package-invalid-record');
+      expect((err as TransferPackageRefused).errors).toEqual([
+        { pointer: '/record/grades', detail: 'is in a category the manifest does not include' },
+      ]);
+    }
+  });
+
   it('refuses another token of the sender as the wrong type, outside and inside', async () => {
     const { jwe } = await seal();
     const inner = (await openPackage(jwe, options())).jws;

@@ -9,6 +9,7 @@ import {
   type KeyObject,
   type ProtectedHeaderParameters,
 } from 'jose';
+import { categoriesIn, sectionsOf } from '../../consent/categories';
 import { checkLearnerRecord } from '../../records/learner-record.validator';
 import {
   DEFAULT_MAX_PACKAGE_BYTES,
@@ -272,6 +273,16 @@ function checkPayload(payload: TransferPayload, manifest: TransferManifest): voi
     throw new PackageInvalidRecordError(
       `The record breaks the canonical schema in ${errors.length} place(s).`,
       errors.slice(0, 50).map((e) => ({ pointer: `/record${e.pointer}`, detail: e.detail })),
+    );
+  }
+  // Only what the manifest declares (and the decision point allowed) may be in the record.
+  const undeclared = categoriesIn(payload.record).filter((c) => !manifest.categories.includes(c));
+  if (undeclared.length > 0) {
+    throw new PackageInvalidRecordError(
+      `The record holds categories its manifest does not declare: ${undeclared.join(', ')}.`,
+      undeclared
+        .flatMap((c) => sectionsOf(c).filter((s) => payload.record[s] !== undefined))
+        .map((s) => ({ pointer: `/record/${s}`, detail: 'is in a category the manifest does not include' })),
     );
   }
   if (payload.record.schemaVersion !== manifest.schemaVersion) {
