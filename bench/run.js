@@ -17,7 +17,10 @@ const serverAnswers = () =>
 
 function run(script, args = []) {
   process.stderr.write(`\n## ${script} ${args.join(' ')}\n`);
-  return execFileSync(process.execPath, [join(__dirname, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync(process.execPath, [join(__dirname, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 (async () => {
