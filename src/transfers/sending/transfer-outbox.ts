@@ -24,7 +24,9 @@ import { TransferRow, TransfersRepository } from './transfers.repository';
 
 export const OUTBOX_QUEUE = 'transfer-outbox';
 /** Transfers taken per round: sealed together (one decision call), then delivered side by side. */
-const CLAIM = 50;
+const CLAIM = 25;
+/** Rounds in progress at once per kommun (see OutboxPump). */
+const LANES = 3;
 const SYSTEM = { kind: 'system' as const, subject: 'transfer-outbox', role: null };
 
 /**
@@ -58,6 +60,7 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       config.JOBS_WORKER === 'on',
       (k) => this.step(k),
       (k) => this.repository.nextDue(k),
+      LANES,
     );
   }
 
