@@ -68,7 +68,8 @@ export class InboxDecisions {
           id,
           state: row?.state ?? null,
           recordId: row?.recordId ?? null,
-          skipped: row ? `The package is ${row.state}.` : 'No such package in this inbox.',
+          skipped:
+            o?.error?.message ?? (row ? `The package is ${row.state}.` : 'No such package in this inbox.'),
         };
       }),
     };
@@ -93,29 +94,51 @@ export class InboxDecisions {
         version?: number;
         error?: Error;
       }> = [];
+      const current = new Map(
+        (
+          await this.repository.findManyForUpdate(
+            tx,
+            kommunCode,
+            rows.map((r) => r.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      const ready: InboxRow[] = [];
+      const bySource = new Set<string>();
       for (const row of rows) {
-        const current = await this.repository.findForUpdate(tx, kommunCode, row.id);
-        if (!current || current.state !== 'received' || !current.record) {
-          const error = current ? alreadyDecided(current.state) : inboxItemNotFound(row.id);
+        const now = current.get(row.id);
+        const source = now && transferSource(now.senderKommun, now.manifest.pupil.ref);
+        if (!now || now.state !== 'received' || !now.record || bySource.has(`${source!.id}`)) {
+          // (Two packages of one pupil from one sender: the later one waits for its own accept.)
+          const error = !now
+            ? inboxItemNotFound(row.id)
+            : now.state !== 'received'
+              ? alreadyDecided(now.state)
+              : new Error(
+                  'Another package of this pupil from the same sender is accepted in this call; accept this one on its own.',
+                );
           if (strict) throw error;
           out.push({ row, error });
           continue;
         }
-        const source = transferSource(current.senderKommun, current.manifest.pupil.ref);
-        const result = await this.records.upsertWithin(
-          tx,
-          kommunCode,
-          { ...current.record, source },
-          { adapter: 'transfer', adapterVersion: '1', importedAt },
-        );
+        bySource.add(source!.id);
+        ready.push(now);
+      }
+      const written = await this.records.upsertWithin(
+        tx,
+        kommunCode,
+        ready.map((r) => ({ ...r.record!, source: transferSource(r.senderKommun, r.manifest.pupil.ref) })),
+        { adapter: 'transfer', adapterVersion: '1', importedAt },
+      );
+      for (const [i, row] of ready.entries()) {
         await this.repository.decide(tx, kommunCode, row.id, {
           state: 'accepted',
           reason: null,
-          recordId: result.id,
+          recordId: written[i].id,
           decidedBy: access.principal.subject,
           receipt: receipts.get(row.id)!,
         });
-        out.push({ row, recordId: result.id, result: result.result, version: result.version });
+        out.push({ row, recordId: written[i].id, result: written[i].result, version: written[i].version });
       }
       return out;
     });

@@ -105,6 +105,13 @@ export class InboxRepository {
     );
   }
 
+  async findManyForUpdate(tx: TenantTx, kommunCode: string, ids: string[]): Promise<InboxRow[]> {
+    return tx.query<InboxRow>(
+      `SELECT ${COLUMNS.text} FROM transfer_inbox WHERE kommun_code = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      [kommunCode, ids],
+    );
+  }
+
   async findForUpdate(tx: TenantTx, kommunCode: string, id: string): Promise<InboxRow | undefined> {
     const rows = await tx.query<InboxRow>(
       `SELECT ${COLUMNS.text} FROM transfer_inbox WHERE kommun_code = $1 AND id = $2 FOR UPDATE`,
