@@ -85,7 +85,13 @@ export class JweDecrypter {
         (r) => r.use === 'enc' && r.alg === header.alg && isPublished(r, now),
       );
     }
-    const row = await this.repository.find(kommunCode, thumbprintOf(header.kid));
+    // An active key comes from the ring's cached list, as for signing (transfers open many packages
+    // a second): this instance's revocations apply at once, another instance's within the minute.
+    // Any other key is looked up, so a retired key's grace period is read fresh.
+    const thumbprint = thumbprintOf(header.kid);
+    const row =
+      (await this.ring.activeByKid(kommunCode, thumbprint)) ??
+      (await this.repository.find(kommunCode, thumbprint));
     if (!row || row.use !== 'enc') {
       throw jweUndecryptable('JWE_UNKNOWN_KEY', 'The JWE names no encryption key of this kommun.');
     }

@@ -77,6 +77,14 @@ export class KeyRing {
     return key;
   }
 
+  /**
+   * The kommun's active key with this kid, from the cached list (undefined if it is not active, as
+   * far as this instance knows): the same minute's trust as signing has, without a query.
+   */
+  async activeByKid(kommunCode: string, kid: string): Promise<KommunKeyRow | undefined> {
+    return (await this.activeRows(kommunCode)).find((r) => r.kid === kid);
+  }
+
   /** Forgets what this instance cached of a kommun's keys (after a rotation or revocation here). */
   forget(kommunCode: string, kid?: string): void {
     this.active.delete(kommunCode);

@@ -14,8 +14,10 @@ export interface PeerState {
 
 /** Another instance's changes to a peer are seen within this. */
 const STATE_TTL_MS = 30_000;
-/** A peer that does not answer is asked again at most this often (not once per package). */
-const MIN_FETCH_INTERVAL_MS = 30_000;
+/** A stale copy is fetched again at most this often while the peer does not answer (not once per package). */
+const STALE_RETRY_MS = 30_000;
+/** A package naming a kid the copy lacks (the peer rotated, and signs with its new key at once) fetches again, at most this often. */
+const KID_MISS_RETRY_MS = 5_000;
 
 /**
  * The peers' keys and how fresh they are: cached per peer for half a minute, fetched from the
@@ -30,6 +32,8 @@ export class PeerKeys {
   private readonly states = new Map<string, { until: number; state: Promise<PeerState | null> }>();
   private readonly fetches = new Map<string, Promise<void>>();
   private readonly lastAttempt = new Map<string, number>();
+  /** The clock: tests move it on rather than wait. */
+  now: () => number = Date.now;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -53,9 +57,9 @@ export class PeerKeys {
   state(hostKommun: string, peerCode: string): Promise<PeerState | null> {
     const key = `${hostKommun}/${peerCode}`;
     const cached = this.states.get(key);
-    if (cached && cached.until > Date.now()) return cached.state;
+    if (cached && cached.until > this.now()) return cached.state;
     const state = this.load(hostKommun, peerCode);
-    this.states.set(key, { until: Date.now() + STATE_TTL_MS, state });
+    this.states.set(key, { until: this.now() + STATE_TTL_MS, state });
     state.catch(() => this.states.delete(key));
     return state;
   }
@@ -78,8 +82,9 @@ export class PeerKeys {
     kid?: string,
   ): Promise<{ row: PeerRow; jwks: JSONWebKeySet; revoked: Set<string> } | null> {
     let state = await this.state(hostKommun, peerCode);
-    if (state && this.shouldFetch(state.row, kid)) {
-      await this.fetchKeys(state.row, false);
+    const retryAfter = state ? this.refetchInterval(state.row, kid) : null;
+    if (state && retryAfter !== null) {
+      await this.fetchKeys(state.row, retryAfter);
       this.forget(hostKommun, peerCode);
       state = await this.state(hostKommun, peerCode);
     }
@@ -88,23 +93,25 @@ export class PeerKeys {
     return { row: state.row, jwks: state.row.jwks, revoked: state.revoked };
   }
 
-  private shouldFetch(row: PeerRow, kid?: string): boolean {
-    if (!row.jwksUri) return false;
-    const attempted = this.lastAttempt.get(`${row.kommunCode}/${row.peerCode}`) ?? 0;
-    if (Date.now() - attempted < MIN_FETCH_INTERVAL_MS) return false;
-    if (!row.jwks || !row.jwksFetchedAt) return true;
-    if (Date.now() - row.jwksFetchedAt.getTime() > this.ttlMs) return true;
-    return kid !== undefined && !row.jwks.keys.some((k) => k.kid === kid);
+  /** Whether the peer's keys should be fetched again, and then how long after the last attempt. */
+  private refetchInterval(row: PeerRow, kid?: string): number | null {
+    if (!row.jwksUri) return null;
+    if (!row.jwks || !row.jwksFetchedAt) return KID_MISS_RETRY_MS;
+    if (kid !== undefined && !row.jwks.keys.some((k) => k.kid === kid)) return KID_MISS_RETRY_MS;
+    if (this.now() - row.jwksFetchedAt.getTime() > this.ttlMs) return STALE_RETRY_MS;
+    return null;
   }
 
-  /** One fetch per peer at a time; the outcome is stored on the peer, changes and failures audited. */
-  fetchKeys(row: PeerRow, force: boolean): Promise<void> {
+  /**
+   * Fetches the peer's keys unless the last attempt is more recent than `minIntervalMs` (0: now);
+   * one fetch per peer at a time. The outcome is stored on the peer, changes and failures audited.
+   */
+  fetchKeys(row: PeerRow, minIntervalMs = 0): Promise<void> {
     const key = `${row.kommunCode}/${row.peerCode}`;
     const running = this.fetches.get(key);
     if (running) return running;
-    if (!force && Date.now() - (this.lastAttempt.get(key) ?? 0) < MIN_FETCH_INTERVAL_MS)
-      return Promise.resolve();
-    this.lastAttempt.set(key, Date.now());
+    if (this.now() - (this.lastAttempt.get(key) ?? 0) < minIntervalMs) return Promise.resolve();
+    this.lastAttempt.set(key, this.now());
     const fetching = this.fetchAndStore(row).finally(() => {
       this.fetches.delete(key);
       this.forget(row.kommunCode, row.peerCode);

@@ -137,7 +137,7 @@ export class TrustRegistry {
       recipient: peerCode,
       detail: { peer: peerCode, created, keys: row.jwksUri ? 'uri' : 'inline' },
     });
-    if (row.jwksUri) await this.keys.fetchKeys(row, true);
+    if (row.jwksUri) await this.keys.fetchKeys(row);
     return { peer: await this.get(hostKommun, peerCode), created };
   }
 
@@ -182,7 +182,7 @@ export class TrustRegistry {
   async refresh(hostKommun: string, peerCode: string): Promise<PeerResource> {
     const peer = await this.get(hostKommun, peerCode);
     const row = await this.repository.find(hostKommun, peerCode);
-    if (row?.jwksUri) await this.keys.fetchKeys(row, true);
+    if (row?.jwksUri) await this.keys.fetchKeys(row);
     return row?.jwksUri ? this.get(hostKommun, peerCode) : peer;
   }
 

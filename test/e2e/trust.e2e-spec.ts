@@ -13,6 +13,7 @@ import { TenantDb } from '../../src/database/tenant-db';
 import { KeysService } from '../../src/keys/keys.service';
 import { TransferPackages } from '../../src/transfers/package/transfer-packages.service';
 import { TransferPackageRefused } from '../../src/transfers/package/transfer-package.errors';
+import { PeerKeys } from '../../src/trust/peer-keys';
 import { TrustRegistry } from '../../src/trust/trust-registry.service';
 import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
@@ -221,6 +222,52 @@ describe('trust registry: peers, their keys, signed trust lists; packages sealed
     expect(again.body.reason).toBe('lost laptop');
     const peer = await request(t.server).get(peersPath(b, a)).set(adminB);
     expect(peer.body.revokedKeys).toEqual([expect.objectContaining({ kid: signingKid })]);
+  });
+
+  it('fetches a peer’s keys again when a package names a key it has not seen (the peer rotated)', async () => {
+    const keys = t.app.get(KeysService);
+    const peerKeys = t.app.get(PeerKeys);
+    const c = await createKommun(t, 'Roterande kommun');
+    await request(t.server)
+      .put(peersPath(a, c))
+      .set(adminA)
+      .send({ name: 'Roterande kommun', baseUrl: origin, jwksUri: jwksOf(c) })
+      .expect(201);
+    const adminC = await authAs(t, { role: 'admin', kommun: c });
+    await request(t.server)
+      .put(peersPath(c, a))
+      .set(adminC)
+      .send({ name: 'Avsändarkommun', baseUrl: origin, jwks: await keys.publicJwks(a) })
+      .expect(201);
+    await keys.rotate(c, 'sig');
+    const packages = t.app.get(TransferPackages);
+    const record = sampleRecord('tr-3');
+    const sealed = await packages.seal({
+      sender: { kommun: c },
+      receiver: { kommun: a },
+      pupil: { ref: 'rec-3' },
+      ...declared(record),
+      consentReceipts: [],
+      payload: { record, loss: [] },
+    });
+    try {
+      // Just fetched: a new kid does not make A ask C again within five seconds…
+      await expect(packages.open(a, sealed.jwe)).rejects.toMatchObject({
+        problem: { slug: 'transfer-package-untrusted-sender' },
+      });
+      // …and after that it does, and finds C's new key.
+      const later = Date.now() + 6_000;
+      peerKeys.now = () => later;
+      const opened = await packages.open(a, sealed.jwe);
+      expect(opened.sender.kid).toBe((await keys.publicJwks(c)).keys[0].kid);
+      const audit = await t.app.get(AuditService).list(a, { action: 'trust:keys-refresh', limit: 1 });
+      expect(audit.data[0]).toMatchObject({
+        outcome: 'succeeded',
+        detail: { peer: c, added: [opened.sender.kid] },
+      });
+    } finally {
+      peerKeys.now = Date.now;
+    }
   });
 
   it('keeps the last good copy of a peer’s keys when its JWKS URL fails, and reports the failure', async () => {

@@ -10,7 +10,7 @@ import {
   type JWK,
 } from 'jose';
 import type { LearnerRecord } from '../../records/learner-record.types';
-import { openPackage, type OpenPackageOptions } from './open-package';
+import { openPackage, packageAddress, type OpenPackageOptions } from './open-package';
 import {
   packageDocument,
   PACKAGE_JWE_TYP,
@@ -226,6 +226,12 @@ describe('sealPackage and openPackage', () => {
       typ: 'transfer-package+jws',
       kid: senderSig.publicJwk.kid,
     });
+  });
+
+  it('tells where a package is addressed without opening it, for routing only', async () => {
+    const { jwe } = await seal();
+    expect(packageAddress(jwe)).toEqual({ iss: SENDER, aud: RECEIVER, kid: receiverEnc.publicJwk.kid });
+    expect(packageAddress('garbage')).toBeNull();
   });
 
   it('refuses to seal a manifest its receiver would refuse', async () => {

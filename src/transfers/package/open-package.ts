@@ -190,6 +190,25 @@ export async function openPackage(jwe: string, options: OpenPackageOptions): Pro
   return { manifest, payload, sender: { kommun: sender, kid, alg }, jws };
 }
 
+/**
+ * Who a package says it is from and to, read from its JWE header without any check: for routing
+ * (which hosted kommun's inbox it is for) and for logs, never for trust. Null if it has no such
+ * header; openPackage checks everything, these claims included.
+ */
+export function packageAddress(jwe: string): { iss: string; aud: string; kid?: string } | null {
+  try {
+    const header = decodeProtectedHeader(jwe);
+    if (typeof header.iss !== 'string' || typeof header.aud !== 'string') return null;
+    return {
+      iss: header.iss,
+      aud: header.aud,
+      ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
 function jweHeader(jwe: string): CompactJWEHeaderParameters {
   if (!COMPACT_JWE.test(jwe)) throw new PackageMalformedError('Not a compact JWE (five base64url parts).');
   if (!jwe.split('.').every(canonicalBase64url)) {
