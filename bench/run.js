@@ -34,6 +34,9 @@ function run(script, args = []) {
   }
   // Transfer packages are CPU-bound (keys in memory); the service part runs on the embedded database.
   sections.push(run('transfers.bench.js'), '');
+  // The transfer flow: two instances over HTTP, a class and a closing school, acknowledgements included.
+  if (server) sections.push(run('transfer-flow.bench.js'), '');
+  sections.push(run('transfer-flow.bench.js', ['--embedded']), '');
   const text = sections.join('\n');
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.md`), text);

@@ -114,7 +114,7 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   @Max(64)
-  TRANSFER_CONCURRENCY = 8;
+  TRANSFER_CONCURRENCY = 16;
 
   /** Requests per minute per address to the peers' routes (transfer inbox, acknowledgements) before 429. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))

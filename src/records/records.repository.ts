@@ -156,6 +156,21 @@ export class RecordsRepository {
     return rows[0];
   }
 
+  /** The ids and versions of records by source, in one statement. */
+  findBySources(
+    tx: TenantTx,
+    kommunCode: string,
+    sources: Array<{ platform: string; id: string }>,
+  ): Promise<Array<{ id: string; sourcePlatform: string; sourceId: string; version: number }>> {
+    return tx.query(
+      `SELECT lr.id, lr.source_platform AS "sourcePlatform", lr.source_id AS "sourceId", lr.version
+         FROM learner_records lr JOIN unnest($2::text[], $3::text[]) AS s(platform, id)
+           ON lr.source_platform = s.platform AND lr.source_id = s.id
+        WHERE lr.kommun_code = $1`,
+      [kommunCode, sources.map((x) => x.platform), sources.map((x) => x.id)],
+    );
+  }
+
   /** Live records of a civic number, newest first (no index: used for one pupil at a time). */
   findByCivicNo(tx: TenantTx, kommunCode: string, civicNo: string, limit: number): Promise<StoredRecord[]> {
     return tx.query<StoredRecord>(

@@ -270,26 +270,45 @@ export class RecordsService {
   }
 
   /**
-   * Writes a record inside the caller's transaction, keyed by its source like every upsert, with
-   * provenance filled in where items have none: for flows that must commit the record together with
-   * their own state (a transfer accepted in the same transaction as its inbox row).
+   * Writes records inside the caller's transaction, keyed by their sources like every upsert, with
+   * provenance filled in where items have none: for flows that must commit the records together with
+   * their own state (transfers accepted in the same transaction as their inbox rows). Two records
+   * of one source in one call are not allowed (the upsert cannot touch a row twice).
    */
   async upsertWithin(
     tx: TenantTx,
     kommunCode: string,
-    body: unknown,
+    bodies: unknown[],
     provenance: ProvenanceDefaults,
-  ): Promise<{ id: string; version: number; result: UpsertResult }> {
-    const prepared = prepareRecord(checkRecord(body), provenance);
-    const [outcome] = await this.repository.upsertMany(tx, kommunCode, [prepared.row]);
-    const stored = (await this.repository.findBySource(
-      tx,
-      kommunCode,
-      prepared.row.sourcePlatform,
-      prepared.row.sourceId,
-    ))!;
-    const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
-    return { id: stored.id, version: stored.version, result };
+  ): Promise<Array<{ id: string; version: number; result: UpsertResult }>> {
+    // Each record checked (and refused) on its own; then all written in few statements.
+    const prepared = bodies.map((body) => prepareRecord(checkRecord(body), provenance));
+    const key = (platform: string, id: string) => `${platform}\u0000${id}`;
+    const changed = new Map(
+      (
+        await this.repository.upsertMany(
+          tx,
+          kommunCode,
+          prepared.map((p) => p.row),
+        )
+      ).map((o) => [key(o.sourcePlatform, o.sourceId), o]),
+    );
+    const stored = new Map(
+      (
+        await this.repository.findBySources(
+          tx,
+          kommunCode,
+          prepared.map((p) => ({ platform: p.row.sourcePlatform, id: p.row.sourceId })),
+        )
+      ).map((r) => [key(r.sourcePlatform, r.sourceId), r]),
+    );
+    return prepared.map((p) => {
+      const k = key(p.row.sourcePlatform, p.row.sourceId);
+      const outcome = changed.get(k);
+      const row = stored.get(k)!;
+      const result: UpsertResult = !outcome ? 'unchanged' : outcome.inserted ? 'created' : 'updated';
+      return { id: row.id, version: row.version, result };
+    });
   }
 
   /**

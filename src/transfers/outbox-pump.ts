@@ -24,6 +24,7 @@ export class OutboxPump {
     private readonly worker: boolean,
     private readonly step: (kommunCode: string) => Promise<number>,
     private readonly nextDue: (kommunCode: string) => Promise<Date | undefined>,
+    private readonly lanes = 1,
   ) {
     this.logger = new Logger(name);
   }
@@ -63,11 +64,16 @@ export class OutboxPump {
   }
 
   private async run(kommunCode: string): Promise<void> {
-    do {
-      this.again.delete(kommunCode);
+    const lane = async () => {
       while (!this.stopped && (await this.step(kommunCode)) > 0) {
         // keep going while items come
       }
+    };
+    do {
+      this.again.delete(kommunCode);
+      // Lanes side by side, each claiming its own items under a lease: one seals while another
+      // waits on the network, and the database commits their writes together.
+      await Promise.all(Array.from({ length: this.lanes }, lane));
     } while (this.again.has(kommunCode) && !this.stopped);
     const next = await this.nextDue(kommunCode);
     if (next) {

@@ -127,3 +127,12 @@ export class RejectDto {
   @Length(1, 2000)
   reason!: string;
 }
+
+export class AcceptManyDto {
+  /** The packages to accept (inbox ids), at most 1,000 a call. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  ids!: string[];
+}

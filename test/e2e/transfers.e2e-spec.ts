@@ -423,8 +423,18 @@ describe('transfers between two instances', () => {
     const jtis = new Set(fromBatch.body.data.map((t: { jti: string }) => t.jti));
     const items = inbox.body.data.filter((i: { jti: string }) => jtis.has(i.jti));
     expect(items).toHaveLength(30);
-    for (const item of items)
+    // Ten one by one, the rest in one call (with one already accepted among them: skipped).
+    for (const item of items.slice(0, 10))
       await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/${item.id}/accept`);
+    const rest = items.slice(9).map((i: { id: string }) => i.id);
+    const many = await (await regB()).post(`/v1/kommuner/${b}/transfers/inbox/accept`).send({ ids: rest });
+    expectContract(many, 'POST', `/v1/kommuner/${b}/transfers/inbox/accept`);
+    expect(many.body.accepted).toBe(20);
+    expect(many.body.data[0]).toMatchObject({
+      id: rest[0],
+      state: 'accepted',
+      skipped: 'The package is accepted.',
+    });
     const done = await until(
       async () => {
         const res = await (await regA()).get(path);

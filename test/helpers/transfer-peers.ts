@@ -153,7 +153,14 @@ export class FaultProxy {
     this.open.add(res);
     res.on('close', () => this.open.delete(res));
     const upstream = httpRequest(
-      { host: '127.0.0.1', port: this.targetPort(), method: req.method, path: req.url, headers: req.headers },
+      {
+        host: '127.0.0.1',
+        port: this.targetPort(),
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false, // no idle connections left behind when the test ends
+      },
       (up) => {
         if (mode === 'hold') {
           up.resume();

@@ -3,8 +3,8 @@ import type { AccessContext } from '../../auth/access.guard';
 import { Access } from '../../auth/access-context.decorators';
 import { Authorize } from '../../auth/authorize.decorator';
 import { KommunCode, UuidParam } from '../../common/http/path-params';
-import { ListInboxQueryDto, RejectDto } from '../transfers.dto';
-import { InboxDecisions } from './inbox-decisions';
+import { AcceptManyDto, ListInboxQueryDto, RejectDto } from '../transfers.dto';
+import { AcceptManyResult, InboxDecisions } from './inbox-decisions';
 import type { InboxItemDetail } from './inbox.mapper';
 import { InboxService } from './inbox.service';
 
@@ -20,6 +20,18 @@ export class InboxController {
   @Authorize('transfers:receive')
   list(@KommunCode() kommunCode: string, @Query() q: ListInboxQueryDto) {
     return this.inbox.list(kommunCode, q);
+  }
+
+  /** Many at once (a closing school): one transaction, one acknowledgement each. */
+  @Post('accept')
+  @Authorize('transfers:receive')
+  @HttpCode(200)
+  acceptMany(
+    @KommunCode() kommunCode: string,
+    @Body() dto: AcceptManyDto,
+    @Access() access: AccessContext,
+  ): Promise<AcceptManyResult> {
+    return this.decisions.acceptMany(kommunCode, dto.ids, access);
   }
 
   @Get(':inboxId')

@@ -98,6 +98,20 @@ export class InboxRepository {
     return rows[0];
   }
 
+  async findMany(kommunCode: string, ids: string[]): Promise<InboxRow[]> {
+    return this.db.once<InboxRow>(
+      kommunCode,
+      sql`SELECT ${COLUMNS} FROM transfer_inbox WHERE kommun_code = ${kommunCode} AND id = ANY(${ids}::uuid[])`,
+    );
+  }
+
+  async findManyForUpdate(tx: TenantTx, kommunCode: string, ids: string[]): Promise<InboxRow[]> {
+    return tx.query<InboxRow>(
+      `SELECT ${COLUMNS.text} FROM transfer_inbox WHERE kommun_code = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      [kommunCode, ids],
+    );
+  }
+
   async findForUpdate(tx: TenantTx, kommunCode: string, id: string): Promise<InboxRow | undefined> {
     const rows = await tx.query<InboxRow>(
       `SELECT ${COLUMNS.text} FROM transfer_inbox WHERE kommun_code = $1 AND id = $2 FOR UPDATE`,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
 import { AuditService } from '../../audit/audit.service';
 import { decodeCursor, encodeCursor } from '../../common/http/cursor';
 import { isUuid } from '../../common/http/uuid';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { RecordsService } from '../../records/records.service';
+import { packageAddress } from '../package/open-package';
 import type { TransferManifest } from '../package/package-format';
 import { TransferPackages } from '../package/transfer-packages.service';
 import {
@@ -28,24 +28,16 @@ export interface InboxAnswer {
   duplicate: boolean;
 }
 
-const KID_KOMMUN = /\/kommuner\/([0-9]{4})\//;
-
 /**
- * The kommun a package is addressed to, from its JWE header, so that the right kommun's keys open
- * it: the `aud` header parameter when present, else the kommun in the receiver key's `kid` URL.
- * Only a hint: opening checks the signed manifest's `aud` against it.
+ * The hosted kommun a package is addressed to (its JWE header's `aud`), so that the right kommun's
+ * keys open it. Only for routing: opening checks the signed manifest's `aud` against it.
  */
 export function addresseeOf(jwe: string): string {
-  let header: Record<string, unknown>;
-  try {
-    header = decodeProtectedHeader(jwe);
-  } catch {
-    throw new PackageMalformedError('The body is not a compact JWE.');
+  const address = packageAddress(jwe);
+  if (!address || !/^[0-9]{4}$/.test(address.aud)) {
+    throw new PackageMalformedError('The body is not a compact JWE naming its receiving kommun.');
   }
-  if (typeof header.aud === 'string' && /^[0-9]{4}$/.test(header.aud)) return header.aud;
-  const fromKid = typeof header.kid === 'string' ? KID_KOMMUN.exec(header.kid)?.[1] : undefined;
-  if (fromKid) return fromKid;
-  throw new PackageMalformedError('The JWE header names no receiving kommun.');
+  return address.aud;
 }
 
 /**

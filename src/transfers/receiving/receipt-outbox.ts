@@ -15,12 +15,12 @@ import { KommunerService } from '../../kommuner/kommuner.service';
 import { OutboxPump } from '../outbox-pump';
 import { PeerClient, type PeerPostResult } from '../peer-client';
 import { Peers } from '../peers';
-import { inParallel } from '../sending/transfer-outbox';
+import { inParallel } from '../parallel';
 import { retryDelayMs } from '../transfer-states';
 import { InboxRepository, InboxRow } from './inbox.repository';
 
 export const RECEIPTS_QUEUE = 'transfer-receipts';
-const CLAIM = 100;
+const CLAIM = 50;
 /** An acknowledgement the sender cannot take for this long is given up (and shown as failed). */
 const GIVE_UP_MS = 30 * 86_400_000;
 const SYSTEM = { kind: 'system' as const, subject: 'transfer-receipts', role: null };
@@ -53,6 +53,7 @@ export class ReceiptOutbox implements OnModuleInit, OnApplicationBootstrap, Befo
       config.JOBS_WORKER === 'on',
       (k) => this.step(k),
       (k) => this.repository.nextReceiptDue(k),
+      2,
     );
   }
 

@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
 import type { AccessContext } from '../../auth/access.guard';
 import { AuditService } from '../../audit/audit.service';
 import { loggableError } from '../../common/problem/error-mapping';
@@ -37,6 +39,7 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
     private readonly db: TenantDb,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -92,7 +95,16 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
       recipient: dto.receiverKommun,
       detail: { batchId: batch.id, ...(selection.recordIds ? { pupils: selection.recordIds.length } : {}) },
     });
-    await this.queue.send(BATCH_QUEUE, { kommunCode, batchId: batch.id }, batch.id);
+    // Made here at once; the queued job is the durable path (after a crash it finds the batch still
+    // queued and makes it; otherwise it finds it made and does nothing).
+    await this.queue.send(BATCH_QUEUE, { kommunCode, batchId: batch.id }, batch.id, {
+      startAfter: new Date(Date.now() + (this.config.JOBS_WORKER === 'on' ? 30_000 : 0)),
+    });
+    if (this.config.JOBS_WORKER === 'on') {
+      this.run(kommunCode, batch.id).catch((err: unknown) =>
+        this.logger.error({ err: loggableError(err) }, 'transfer batch failed; its job retries it'),
+      );
+    }
     return toBatchResource(batch, {});
   }
 

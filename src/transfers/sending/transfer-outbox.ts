@@ -14,6 +14,7 @@ import { loggableError } from '../../common/problem/error-mapping';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { OutboxPump } from '../outbox-pump';
+import { inParallel } from '../parallel';
 import { PeerClient } from '../peer-client';
 import { Peers } from '../peers';
 import { retryDelayMs } from '../transfer-states';
@@ -23,7 +24,9 @@ import { TransferRow, TransfersRepository } from './transfers.repository';
 
 export const OUTBOX_QUEUE = 'transfer-outbox';
 /** Transfers taken per round: sealed together (one decision call), then delivered side by side. */
-const CLAIM = 50;
+const CLAIM = 25;
+/** Rounds in progress at once per kommun (see OutboxPump). */
+const LANES = 3;
 const SYSTEM = { kind: 'system' as const, subject: 'transfer-outbox', role: null };
 
 /**
@@ -57,6 +60,7 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       config.JOBS_WORKER === 'on',
       (k) => this.step(k),
       (k) => this.repository.nextDue(k),
+      LANES,
     );
   }
 
@@ -142,9 +146,8 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       }
       return;
     }
-    const jwe = await this.repository.packageOf(kommunCode, row.id);
+    const jwe = await this.repository.startAttempt(kommunCode, row.id);
     if (!jwe) return; // cancelled since it was claimed
-    await this.repository.markDelivering(kommunCode, row.id);
     const result = await this.client.post(`${peerUrl}/v1/transfers/inbox`, jwe);
     const detail = { transferId: row.id, jti: row.jti, attempt };
     if (result.kind === 'ok') {
@@ -189,17 +192,4 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
       });
     }
   }
-}
-
-/** Runs `work` on every item, at most `limit` at a time. */
-export async function inParallel<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }

@@ -8,10 +8,12 @@ import { DENIAL_TEXTS } from '../../consent/decision-point';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import { RecordsService } from '../../records/records.service';
 import { TransferPackages } from '../package/transfer-packages.service';
+import { inParallel } from '../parallel';
 import { TRANSFER_PROBLEMS } from '../transfers.errors';
 import { TransferRow, TransfersRepository } from './transfers.repository';
 
 const SYSTEM = { kind: 'system' as const, subject: 'transfer-outbox', role: null };
+const SEAL_CONCURRENCY = 8;
 
 /** The school unit the pupil leaves: a current enrolment in the sending kommun, if the record has one. */
 export function senderSchoolUnit(
@@ -62,6 +64,7 @@ export class TransferSealer {
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     const sealed: TransferRow[] = [];
+    const audits: Array<Promise<unknown>> = [];
     for (const group of groups.values()) {
       const { purpose, receiverKommun, createdBy } = group[0].row;
       const releases = await this.decisions.release(
@@ -71,11 +74,14 @@ export class TransferSealer {
         receiverKommun,
         { actor: SYSTEM, onBehalfOf: createdBy },
       );
-      for (const { row, record } of group) {
-        const done = await this.sealOne(kommunCode, row, record, releases.get(row.recordId)!);
+      // Side by side: signing is quick, the database round trips are what take time.
+      await inParallel(group, SEAL_CONCURRENCY, async ({ row, record }) => {
+        const done = await this.sealOne(kommunCode, row, record, releases.get(row.recordId)!, audits);
         if (done) sealed.push(done);
-      }
+      });
     }
+    // The audit entries are committed together (group commit), and before anything is delivered.
+    await Promise.all(audits);
     return sealed;
   }
 
@@ -84,6 +90,7 @@ export class TransferSealer {
     row: TransferRow,
     record: LearnerRecord,
     release: Release,
+    audits: Array<Promise<unknown>>,
   ): Promise<TransferRow | undefined> {
     if (!release.released) {
       const reasons = [...new Set(release.decision.denied.map((d) => DENIAL_TEXTS[d.reason].en))];
@@ -123,19 +130,21 @@ export class TransferSealer {
       loss: release.loss,
     });
     if (!stored) return undefined; // cancelled meanwhile: the package is dropped unsent
-    await this.audit.record({
-      kommunCode,
-      actor: SYSTEM,
-      onBehalfOf: row.createdBy,
-      action: 'transfers:seal',
-      outcome: 'succeeded',
-      pupilRecordIds: [row.recordId],
-      sections: manifest.categories,
-      legalBasis,
-      purpose: row.purpose,
-      recipient: row.receiverKommun,
-      detail: { transferId: row.id, jti: manifest.jti, sha256, lost: release.loss.length },
-    });
+    audits.push(
+      this.audit.record({
+        kommunCode,
+        actor: SYSTEM,
+        onBehalfOf: row.createdBy,
+        action: 'transfers:seal',
+        outcome: 'succeeded',
+        pupilRecordIds: [row.recordId],
+        sections: manifest.categories,
+        legalBasis,
+        purpose: row.purpose,
+        recipient: row.receiverKommun,
+        detail: { transferId: row.id, jti: manifest.jti, sha256, lost: release.loss.length },
+      }),
+    );
     return {
       ...row,
       state: 'sealed',

@@ -202,13 +202,15 @@ export class TransfersRepository {
     return row?.package ?? null;
   }
 
-  /** An attempt starts: counted, and the state says so. */
-  async markDelivering(kommunCode: string, id: string): Promise<void> {
-    await this.db.once(
+  /** An attempt starts: counted, and the state says so. The package to send; none if cancelled meanwhile. */
+  async startAttempt(kommunCode: string, id: string): Promise<string | undefined> {
+    const [row] = await this.db.once<{ package: string | null }>(
       kommunCode,
       sql`UPDATE transfers SET state = 'delivering', attempts = attempts + 1, updated_at = now()
-          WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid AND state IN ('sealed', 'delivering')`,
+          WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid AND state IN ('sealed', 'delivering')
+          RETURNING package`,
     );
+    return row?.package ?? undefined;
   }
 
   /** The receiver has it. A receipt that came first (the answer was lost) has already moved it further. */
