@@ -7,7 +7,7 @@ import { KeysService } from '../../keys/keys.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { RecordsService } from '../../records/records.service';
 import { RECEIPT_TYP, type TransferReceipt } from '../receipts/transfer-receipt';
-import { actorOf } from '../sending/transfers.service';
+import { actorOfAccess } from '../../auth/access-audit';
 import { alreadyDecided, inboxItemNotFound, reasonRequired } from '../transfers.errors';
 import { transferSource } from './inbox-diff';
 import type { InboxItemDetail } from './inbox.mapper';
@@ -148,7 +148,7 @@ export class InboxDecisions {
         .map((o) =>
           this.audit.record({
             kommunCode,
-            actor: actorOf(access),
+            actor: actorOfAccess(access),
             action: 'transfers:accept',
             outcome: 'succeeded',
             pupilRecordIds: [o.recordId!],
@@ -192,7 +192,7 @@ export class InboxDecisions {
     });
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: 'transfers:reject',
       outcome: 'succeeded',
       pupilCivicNos: row.record?.pupil.civicNo ? [row.record.pupil.civicNo.value] : [],

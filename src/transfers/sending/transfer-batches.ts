@@ -13,7 +13,8 @@ import { CreateBatchDto } from '../transfers.dto';
 import { batchNotFound } from '../transfers.errors';
 import { toBatchResource, TransferBatchResource } from './transfer.mapper';
 import { TransferOutbox } from './transfer-outbox';
-import { actorOf, TransfersService } from './transfers.service';
+import { actorOfAccess } from '../../auth/access-audit';
+import { TransfersService } from './transfers.service';
 import { BatchRow, NewTransfer, TransfersRepository } from './transfers.repository';
 import { DomainError } from '../../common/problem/domain-error';
 import { PROBLEMS } from '../../common/problem/problem-types';
@@ -88,7 +89,7 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
     });
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: 'transfers:batch',
       outcome: 'succeeded',
       purpose: 'transfer',

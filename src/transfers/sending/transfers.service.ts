@@ -1,3 +1,4 @@
+import { actorOfAccess } from '../../auth/access-audit';
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../auth/access.guard';
 import { recordScopeOf } from '../../auth/access-context.decorators';
@@ -21,12 +22,6 @@ import {
 import { toTransferResource, TransferResource } from './transfer.mapper';
 import { TransferOutbox } from './transfer-outbox';
 import { TransferRow, TransfersRepository } from './transfers.repository';
-
-export const actorOf = (access: AccessContext): AuditActor => ({
-  kind: access.principal.kind,
-  subject: access.principal.subject,
-  role: access.role,
-});
 
 export interface TransferPreview {
   dryRun: true;
@@ -97,7 +92,7 @@ export class TransfersService {
         receiverSchoolUnit: dto.receiverSchoolUnit ?? null,
         deliver: dto.deliver,
       },
-      actorOf(access),
+      actorOfAccess(access),
     );
   }
 
@@ -170,7 +165,7 @@ export class TransfersService {
     if (outcome === 'not-cancellable') throw notCancellable((await this.find(kommunCode, id)).state);
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: 'transfers:cancel',
       outcome: 'succeeded',
       pupilRecordIds: [row.recordId],
@@ -197,7 +192,7 @@ export class TransfersService {
     await this.repository.markDownloaded(kommunCode, id);
     await this.audit.record({
       kommunCode,
-      actor: actorOf(access),
+      actor: actorOfAccess(access),
       action: 'transfers:download',
       outcome: 'succeeded',
       pupilRecordIds: [row.recordId],
