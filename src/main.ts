@@ -5,10 +5,12 @@ import { AppConfig, ConfigError, loadConfig } from './config/env.schema';
 
 /**
  * `npm start` passes --demo: outside production, the embedded default then runs with the development
- * identity provider and a demo kommun, so every page can be tried at once. Explicit settings win.
+ * identity provider and a demo kommun, so every page can be tried at once. Explicit settings win. Never
+ * on a PostgreSQL server (DATABASE_URL): a real kommun's data must not meet a sign-in-as-anyone provider
+ * because NODE_ENV was forgotten.
  */
 function demoDefaults(env: NodeJS.ProcessEnv, argv: string[]): NodeJS.ProcessEnv {
-  if (!argv.includes('--demo') || env.NODE_ENV === 'production') return env;
+  if (!argv.includes('--demo') || env.NODE_ENV === 'production' || env.DATABASE_URL) return env;
   return { AUTH_DEV_IDP: 'on', DEMO_DATA: 'on', ...env };
 }
 
