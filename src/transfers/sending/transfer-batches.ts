@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
 import type { AccessContext } from '../../auth/access.guard';
@@ -28,8 +35,10 @@ const PAGE = 200;
  * a pupil already in the batch is not added twice.
  */
 @Injectable()
-export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
+export class TransferBatches implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TransferBatches');
+  private resuming: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     private readonly repository: TransfersRepository,
@@ -51,15 +60,25 @@ export class TransferBatches implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
+  /** Batches a crash left queued get their job again; a shutdown waits for that to end, and stops it early. */
   onApplicationBootstrap(): void {
-    void this.kommuner.list().then(
-      async (all) => {
-        for (const k of all)
-          for (const b of await this.repository.queuedBatches(k.code))
-            await this.queue.send(BATCH_QUEUE, { kommunCode: k.code, batchId: b.id }, b.id);
-      },
-      (err: unknown) => this.logger.error({ err: loggableError(err) }, 'could not resume transfer batches'),
-    );
+    if (this.config.JOBS_WORKER !== 'on') return;
+    this.resuming = this.resumeQueued().catch((err: unknown) => {
+      if (!this.stopping) this.logger.error({ err: loggableError(err) }, 'could not resume transfer batches');
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.resuming;
+  }
+
+  private async resumeQueued(): Promise<void> {
+    for (const k of await this.kommuner.list()) {
+      if (this.stopping) return;
+      for (const b of await this.repository.queuedBatches(k.code))
+        await this.queue.send(BATCH_QUEUE, { kommunCode: k.code, batchId: b.id }, b.id);
+    }
   }
 
   async start(
