@@ -120,6 +120,22 @@ export interface AxeViolation {
 }
 
 /**
+ * A page that follows a job live reloads itself when the job ends; a screenshot caught in that reload
+ * never finishes, so it is taken again once the new page has loaded.
+ */
+async function screenshot(page: Page, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.screenshot({ path, fullPage: true, timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.waitForLoadState('load');
+    }
+  }
+}
+
+/**
  * The page as it is: axe-core (WCAG 2.0/2.1 A and AA rules) finds no serious or critical violation,
  * the title names no child, and a screenshot on a phone and on a desktop is kept as an artefact.
  * axe is evaluated through the DevTools protocol, so the page's CSP stays on.
@@ -140,9 +156,9 @@ export async function checkPage(
     .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
     .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await screenshot(page, join(SCREENSHOTS, `${name}-phone.png`));
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await screenshot(page, join(SCREENSHOTS, `${name}-desktop.png`));
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
