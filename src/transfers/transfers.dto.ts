@@ -81,15 +81,8 @@ export class CreateBatchDto {
   deliver: 'push' | 'download' = 'push';
 }
 
-export class ListTransfersQueryDto {
-  @IsOptional()
-  @IsIn(TRANSFER_STATES)
-  state?: string;
-
-  @IsOptional()
-  @IsUUID()
-  batch?: string;
-
+/** A page of a list: where the last one ended, and how many to show. */
+class PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -103,22 +96,20 @@ export class ListTransfersQueryDto {
   limit: number = 50;
 }
 
-export class ListInboxQueryDto {
+export class ListTransfersQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsIn(INBOX_STATES)
+  @IsIn(TRANSFER_STATES)
   state?: string;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
+  @IsUUID()
+  batch?: string;
+}
 
+export class ListInboxQueryDto extends PageQueryDto {
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
+  @IsIn(INBOX_STATES)
+  state?: string;
 }
 
 export class RejectDto {
