@@ -7,6 +7,7 @@ import { CreateConsentAndRequests1767657600000 } from './1767657600000-CreateCon
 import { CreateTrustRegistry1767744000000 } from './1767744000000-CreateTrustRegistry';
 import { CreateTransfers1767830400000 } from './1767830400000-CreateTransfers';
 import { AddExportDisclosure1767916800000 } from './1767916800000-AddExportDisclosure';
+import { StagingLz41768003200000 } from './1768003200000-StagingLz4';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateTrustRegistry1767744000000,
   CreateTransfers1767830400000,
   AddExportDisclosure1767916800000,
+  StagingLz41768003200000,
 ];

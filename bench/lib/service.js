@@ -1,7 +1,7 @@
 // Starts the built service (dist/) as its own process, as `npm start` does, and measures it.
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -91,7 +91,8 @@ async function startService(env, { nodeFlags = [], readySeconds = 60 } = {}) {
       RATE_LIMIT_PERSON: '1000000000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_SERVICE_STDOUT=FILE keeps the service's output (with --trace-gc, say); by default it goes nowhere.
+    stdio: ['ignore', process.env.BENCH_SERVICE_STDOUT ? openSync(process.env.BENCH_SERVICE_STDOUT, 'w') : 'ignore', 'inherit'],
   });
   // Read once at start: the issuers file can go as soon as the service is up (or has failed to start).
   child.once('exit', () => rmSync(idpDir, { recursive: true, force: true }));
@@ -133,6 +134,33 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (/proc/PID/stat, 100 ticks/s). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/**
+ * CPU seconds used so far by every process named `postgres` on the machine (the local server's
+ * backends, its writer and WAL writer): measured before and after a phase, the server's share of it.
+ */
+function postgresCpuSeconds() {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') sum += cpuSeconds(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
+}
+
 function stopService(service) {
   return new Promise((resolve) => {
     if (service.child.exitCode !== null) return resolve();
@@ -141,4 +169,4 @@ function stopService(service) {
   });
 }
 
-module.exports = { startService, stopService, peakRssMb, rssMb, resetPeak, ROOT };
+module.exports = { startService, stopService, peakRssMb, rssMb, resetPeak, cpuSeconds, postgresCpuSeconds, ROOT };

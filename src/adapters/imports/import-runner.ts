@@ -1,21 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/env.schema';
-import { createWriteStream, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { DomainError, FieldError } from '../../common/problem/domain-error';
+import { DomainError } from '../../common/problem/domain-error';
 import { loggableError } from '../../common/problem/error-mapping';
 import { problemDocument } from '../../common/problem/problem';
 import { TenantDb } from '../../database/tenant-db';
 import { JobQueue } from '../../jobs/job-queue.service';
-import { checkRecord, prepareRecord } from '../../records/record-intake';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
-import { findAdapter } from '../registry';
-import type { AdapterInput, ImportItem } from '../vendor-adapter.port';
-import { ImportJobRow, ImportJobsRepository, StagedItem } from './import-jobs.repository';
+import type { ConversionSpec } from './conversion';
+import { convertInWorker } from './conversion-thread';
+import { ImportJobRow, ImportJobsRepository } from './import-jobs.repository';
 
 export const IMPORT_QUEUE = 'import';
 const STAGE_BATCH = 200;
@@ -93,55 +92,29 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async stageAll(job: ImportJobRow, path: string): Promise<void> {
-    const adapter = findAdapter(job.adapter);
-    if (!adapter?.import) {
-      throw new DomainError(
-        ADAPTER_PROBLEMS.directionUnsupported,
-        'IMPORT.UNSUPPORTED',
-        `Adapter ${job.adapter} cannot import.`,
-      );
-    }
-    const input: AdapterInput = {
-      open: () => createReadStream(path),
+    const spec: ConversionSpec = {
+      adapter: job.adapter,
       path,
       size: statSync(path).size,
       fileName: job.fileName ?? undefined,
       mediaType: job.mediaType ?? undefined,
-    };
-    const ctx = {
       kommunCode: job.kommunCode,
       platformId: job.sourcePlatform,
       options: job.options,
-      // The job's creation time, not the clock: a resumed job produces the same records again.
-      now: new Date(job.createdAt),
+      now: new Date(job.createdAt).toISOString(),
+      resumeAfter: await this.repository.stagedCount(job.kommunCode, job.id),
+      batchSize: STAGE_BATCH,
     };
-    const provenance = {
-      adapter: adapter.name,
-      adapterVersion: adapter.version,
-      importedAt: ctx.now.toISOString(),
-    };
-    const resumeAfter = await this.repository.stagedCount(job.kommunCode, job.id);
-    let seq = 0;
-    let batch: StagedItem[] = [];
-    // One batch is written while the next is converted (PostgreSQL works on the other core). Batches
-    // still go in one at a time and in order, so what is staged stays a prefix of the input to resume from.
+    // One batch is written while the worker converts the next ones (PostgreSQL and the worker use the
+    // other core). Batches still go in one at a time and in order, so what is staged stays a prefix
+    // of the input to resume from.
     let writing: Promise<void> = Promise.resolve();
-    const stage = async (items: StagedItem[]) => {
+    for await (const items of convertInWorker(spec, { heapMb: this.config.IMPORT_WORKER_HEAP_MB })) {
       await writing;
       writing = this.repository.stage(job.kommunCode, job.id, items);
       // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
       writing.catch(() => undefined);
-    };
-    for await (const item of adapter.import(input, ctx, {})) {
-      seq++;
-      if (seq <= resumeAfter) continue;
-      batch.push(toStaged(seq, item, provenance));
-      if (batch.length >= STAGE_BATCH) {
-        await stage(batch);
-        batch = [];
-      }
     }
-    await stage(batch);
     await writing;
   }
 
@@ -198,57 +171,5 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
       await tx.query(`DELETE FROM import_staging WHERE job_id = $1`, [job.id]);
       await this.repository.finish(tx, job.kommunCode, job.id, state, { problem: { ...problem } });
     });
-  }
-}
-
-function toStaged(
-  seq: number,
-  item: ImportItem,
-  provenance: { adapter: string; adapterVersion: string; importedAt: string },
-): StagedItem {
-  const base = {
-    seq,
-    loss: [] as unknown[],
-    errors: [] as unknown[],
-    location: { ...item.source } as Record<string, unknown>,
-  };
-  if (item.kind === 'deletion')
-    return { ...base, kind: 'deletion', sourceId: item.sourceId, contentHash: null, recordJson: null };
-  if (item.kind === 'rejected') {
-    return {
-      ...base,
-      kind: 'rejected',
-      sourceId: item.sourceId ?? null,
-      contentHash: null,
-      recordJson: null,
-      errors: item.errors,
-    };
-  }
-  try {
-    const prepared = prepareRecord(checkRecord(item.record), provenance);
-    return {
-      ...base,
-      kind: 'record',
-      sourceId: prepared.row.sourceId,
-      contentHash: prepared.row.contentHash,
-      recordJson: prepared.row.recordJson,
-      loss: item.loss,
-    };
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    // The adapter made something the canonical model refuses: the pupil is rejected, at its place.
-    const errors: FieldError[] = (err.errors ?? [{ detail: err.detail }]).map((e) => ({
-      ...item.source,
-      ...e,
-    }));
-    return {
-      ...base,
-      kind: 'rejected',
-      sourceId: item.record.source?.id ?? null,
-      contentHash: null,
-      recordJson: null,
-      errors,
-      loss: item.loss,
-    };
   }
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { readCsv, type CsvRecord } from './csv-reader';
 import { CSV_CONVERTERS, type CsvRow } from './csv-entities';
-import { nfc, parseStatus } from './entity-fields';
+import { detach, nfc, parseStatus } from './entity-fields';
 import { csvName, OR_FILES, type OrFile } from './oneroster-1.2.columns';
 import type { EntityOf, Origin, OrExtra, OrStatus, RosterSource } from './oneroster-1.2.entities';
 import { inputError, OR_ERRORS } from './oneroster-1.2.errors';
@@ -170,7 +170,7 @@ class CsvRowView implements CsvRow {
     const result: OrExtra[] = [];
     for (const [field, index] of this.extraColumns) {
       const value = this.cells[index].trim();
-      if (value !== '') result.push({ field, value: nfc(value) });
+      if (value !== '') result.push({ field, value: detach(nfc(value)) });
     }
     return result;
   }
@@ -180,7 +180,8 @@ function cellOf(cells: string[], origin: HeaderOrigin, field: string): string | 
   const index = origin.columns.get(field);
   if (index === undefined) return undefined;
   const value = cells[index].trim();
-  return value === '' ? undefined : nfc(value);
+  // Detached: entities of the shared tables and users' ids outlive the CSV chunk they were read from.
+  return value === '' ? undefined : detach(nfc(value));
 }
 
 interface ManifestValue {

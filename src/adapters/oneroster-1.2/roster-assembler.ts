@@ -335,6 +335,8 @@ class Assembly {
         where(this.guardian(guardianIds[0]), 'agentSourcedIds'),
       );
     }
+    // Every user's kind is known now; their role names are not needed again (75,000 lists at 25,000 pupils).
+    this.roleNames.clear();
   }
 
   private async firstRoleOf(userId: string): Promise<Omit<FieldError, 'detail'>> {

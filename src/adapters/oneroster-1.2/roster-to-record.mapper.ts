@@ -20,7 +20,7 @@ import type {
   Provenance,
   SchoolType,
 } from '../../records/learner-record.types';
-import { validateLearnerRecord } from '../../records/learner-record.validator';
+import { checkCandidate } from '../../records/record-intake';
 import type { ImportContext, Location, LossEntry } from '../vendor-adapter.port';
 import {
   categoryMeaning,
@@ -199,10 +199,10 @@ class PupilBuilder {
       ...(grades.length > 0 ? { grades } : {}),
     };
     if (this.errors.length > 0) return { ok: false, errors: this.errors };
-    const invalid = validateLearnerRecord(record);
-    if (invalid.length > 0)
-      return { ok: false, errors: invalid.map((e) => this.placeOf(e.pointer, e.detail)) };
-    return { ok: true, record, loss: this.loss };
+    const checked = checkCandidate(record);
+    if ('errors' in checked)
+      return { ok: false, errors: checked.errors.map((e) => this.placeOf(e.pointer, e.detail)) };
+    return { ok: true, record: checked.record, loss: this.loss };
   }
 
   // ---------------------------------------------------------------------------------------------------
