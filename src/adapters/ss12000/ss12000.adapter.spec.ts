@@ -416,7 +416,8 @@ describe('joining a bundle into pupils', () => {
   });
 
   it('rejects one pupil whose own identity breaks a rule, pointing into the input, and goes on', async () => {
-    const givenName = 'Å'.repeat(10 * 1024 * 1024);
+    // 8 MB of UTF-8: just under the largest single value the reader takes (MAX_VALUE_BYTES).
+    const givenName = 'Å'.repeat(4 * 1024 * 1024);
     const doc = {
       data: [
         {
@@ -449,6 +450,21 @@ describe('joining a bundle into pupils', () => {
       ],
       source: { file: 'huge.json', pointer: '/data/0' },
     });
+  });
+
+  it('refuses a file with a single entity over 10 MB, pointing at it, without holding the rest', async () => {
+    const doc = `{"data": [\n{"id": "p-1", "givenName": "Nils"},\n{"id": "p-2", "givenName": "${'Å'.repeat(6 * 1024 * 1024)}"}]}`;
+    const err = await refusal(importJson(doc, 'huge.json'));
+    expect(err.code).toBe('SS12000.TOO_LARGE');
+    expect(err.errors).toEqual([
+      {
+        file: 'huge.json',
+        pointer: '/data/1',
+        line: 3,
+        column: 1,
+        detail: 'A single value is over 10 MB; no SS 12000 entity is that large.',
+      },
+    ]);
   });
 
   it('yields only records the canonical schema and rules accept', async () => {
