@@ -50,10 +50,30 @@ const SINGLES: Readonly<Record<string, OrFile>> = {
 /** The top-level keys that make a JSON document a OneRoster response (used by sniff too). */
 export const ONEROSTER_JSON_KEYS = [...Object.keys(COLLECTIONS), ...Object.keys(SINGLES)];
 
-interface Item {
+export interface Item {
   value: Json;
   origin: Origin;
   at: number;
+}
+
+/** The files read from the objects of another: roles from users, score scale links from their owners. */
+const SOURCE_OF: Partial<Record<OrFile, OrFile>> = {
+  roles: 'users',
+  lineItemScoreScales: 'lineItems',
+  resultScoreScales: 'results',
+};
+
+/**
+ * The entities of `file` that one REST object gives (`at`: its index in its array, -1 for a single
+ * object): one for its own kind, any number of roles for a user, at most one score scale link.
+ */
+export function entitiesOf<K extends OrFile>(file: K, item: Item): EntityOf[K][] {
+  if (file === 'roles') return [...userRoles(item)] as EntityOf[K][];
+  if (file === 'lineItemScoreScales' || file === 'resultScoreScales') {
+    const link = scaleLink(item);
+    return (link ? [link] : []) as EntityOf[K][];
+  }
+  return [(JSON_CONVERTERS[file] as (item: Item) => EntityOf[K])(item)];
 }
 
 /** One REST document whose bytes can be read again: the upload itself, or an entry of its zip. */
@@ -112,20 +132,7 @@ export class JsonRosterSource implements RosterSource {
   }
 
   async *read<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K]> {
-    if (file === 'roles') {
-      for await (const item of this.items('users')) yield* userRoles(item) as Iterable<EntityOf[K]>;
-      return;
-    }
-    if (file === 'lineItemScoreScales' || file === 'resultScoreScales') {
-      const from = file === 'lineItemScoreScales' ? 'lineItems' : 'results';
-      for await (const item of this.items(from)) {
-        const link = scaleLink(item);
-        if (link) yield link as EntityOf[K];
-      }
-      return;
-    }
-    const convert = JSON_CONVERTERS[file] as (item: Item) => EntityOf[K];
-    for await (const item of this.items(file)) yield convert(item);
+    for await (const item of this.items(SOURCE_OF[file] ?? file)) yield* entitiesOf(file, item);
   }
 
   close(): Promise<void> {
