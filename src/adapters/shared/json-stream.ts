@@ -4,7 +4,7 @@
 //
 // A scanner of its own, not a streaming tokenizer from npm. On portabel's REST export of 1,200 pupils
 // (48 MB), on this machine under load: JSON.parse of the whole text 0.40–0.52 s, @streamparser/json
-// (paths $.*.*) 1.30 s, stream-json (pick + streamValues) 3.25 s, this reader 0.5–0.6 s with every strict
+// (paths $.*.*) 1.30 s, stream-json (pick + streamValues) 3.25 s, this reader 0.60–0.75 s with every strict
 // check below. Both libraries build each value token by token in JavaScript; neither reports the line and
 // column of a fault, nor refuses what strict-json refuses, and stream-json says it is not made for
 // untrusted input. This one only finds where each handed-out value begins and ends (strings skipped with
