@@ -228,6 +228,14 @@ describe('oneroster-1.2-rest adapter', () => {
       );
     });
 
+    it('takes keys named like Object.prototype members for what they are: not collections', async () => {
+      const doc = '{"constructor": [{"sourcedId": "x"}], "toString": {"a": 1}}';
+      const alone = await importBytes(Buffer.from(doc), 'proto.json');
+      expect(alone.error?.code).toBe('ONEROSTER.UNRECOGNISED');
+      const beside = await importBytes(Buffer.from(doc.replace(/}$/, ', "users": []}')), 'proto.json');
+      expect(beside).toEqual({ items: [] });
+    });
+
     it('refuses a UTF-16 document and a number that would not survive, saying where', async () => {
       const utf16 = await importBytes(Buffer.from(`\ufeff${exported.toString()}`, 'utf16le'), 'utf16.json');
       expect(utf16.error?.code).toBe('ONEROSTER.ENCODING');

@@ -183,7 +183,7 @@ async function scanDocument(document: JsonDocument, opts: JsonSourceOptions): Pr
             continue;
           }
           const key = piece.path[0] as string;
-          const kind = COLLECTIONS[key];
+          const kind = own(COLLECTIONS, key);
           if (kind) {
             found = true;
             array = { kind, key, start: piece.start, count: 0 };
@@ -222,7 +222,7 @@ async function scanDocument(document: JsonDocument, opts: JsonSourceOptions): Pr
             continue;
           }
           // Single-object responses: {"user": {...}}; demographics uses the same key for both.
-          const kind = SINGLES[piece.key] ?? COLLECTIONS[piece.key];
+          const kind = own(SINGLES, piece.key) ?? own(COLLECTIONS, piece.key);
           if (kind && isObject(piece.value)) {
             found = true;
             spans.push({
@@ -247,6 +247,11 @@ async function scanDocument(document: JsonDocument, opts: JsonSourceOptions): Pr
       { file, pointer: '' },
     );
   return spans;
+}
+
+/** A key's entry of a table, never one of Object.prototype's ("constructor" is a key like any other). */
+function own<T>(table: Readonly<Record<string, T>>, key: string | number): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function notAResponse(file: string): Error {
