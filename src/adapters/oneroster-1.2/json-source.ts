@@ -5,6 +5,13 @@ import { EXT, type OrFile } from './oneroster-1.2.columns';
 import type { EntityOf, Origin, OrExtra, OrUserId, RosterSource } from './oneroster-1.2.entities';
 import { inputError, OR_ERRORS } from './oneroster-1.2.errors';
 import { parseDateLike } from './oneroster-dates';
+import {
+  jsonPointer,
+  JsonStreamError,
+  readJsonPieces,
+  type ContainerType,
+  type JsonPath,
+} from '../shared/json-stream';
 
 type Json = Record<string, unknown>;
 
@@ -43,88 +50,263 @@ const SINGLES: Readonly<Record<string, OrFile>> = {
 /** The top-level keys that make a JSON document a OneRoster response (used by sniff too). */
 export const ONEROSTER_JSON_KEYS = [...Object.keys(COLLECTIONS), ...Object.keys(SINGLES)];
 
-interface Item {
+export interface Item {
   value: Json;
   origin: Origin;
   at: number;
 }
 
-/** A set of parsed REST documents. Whole-file parsing: these are response pages of a few MB each. */
+/** The files read from the objects of another: roles from users, score scale links from their owners. */
+const SOURCE_OF: Partial<Record<OrFile, OrFile>> = {
+  roles: 'users',
+  lineItemScoreScales: 'lineItems',
+  resultScoreScales: 'results',
+};
+
+/**
+ * The entities of `file` that one REST object gives (`at`: its index in its array, -1 for a single
+ * object): one for its own kind, any number of roles for a user, at most one score scale link.
+ */
+export function entitiesOf<K extends OrFile>(file: K, item: Item): EntityOf[K][] {
+  if (file === 'roles') return [...userRoles(item)] as EntityOf[K][];
+  if (file === 'lineItemScoreScales' || file === 'resultScoreScales') {
+    const link = scaleLink(item);
+    return (link ? [link] : []) as EntityOf[K][];
+  }
+  return [(JSON_CONVERTERS[file] as (item: Item) => EntityOf[K])(item)];
+}
+
+/** One REST document whose bytes can be read again: the upload itself, or an entry of its zip. */
+export interface JsonDocument {
+  file: string;
+  /** The document's bytes, all of them or those of [start, end). */
+  bytes(range?: { start: number; end: number }): Promise<AsyncIterable<Buffer>>;
+}
+
+export interface JsonSourceOptions {
+  /** Longest string accepted (the platform option); longer refuses the file (ONEROSTER.FIELD_TOO_LARGE). */
+  maxFieldBytes: number;
+  /** Largest single object (one user, one result) read whole; default MAX_VALUE_BYTES. */
+  maxValueBytes?: number;
+}
+
+/** Where one collection's array ({"users": [...]}) or single object ({"user": {...}}) lies in a document. */
+interface Span {
+  document: JsonDocument;
+  kind: OrFile;
+  origin: Origin;
+  start: number;
+  end: number;
+  single: boolean;
+}
+
+/**
+ * REST JSON documents of any size (portabel's own export of a kommun is one document of about 1 GB).
+ * Opening reads each document once as it streams and checks all of it: the strict parse (UTF-8, syntax,
+ * surrogates, NUL, numbers, depth), objects where objects belong, the field limit. It keeps only where
+ * each collection lies in the bytes; read(file) reads those bytes again and hands out their objects one
+ * at a time. As with the CSV source, which reads its zip entries again, the entities stay on disk, not on
+ * the heap, and a fault of the input is refused before the first item is yielded.
+ */
 export class JsonRosterSource implements RosterSource {
-  readonly modes: Map<OrFile, 'bulk'>;
-  private readonly items = new Map<OrFile, Item[]>();
+  private constructor(
+    readonly modes: ReadonlyMap<OrFile, 'bulk'>,
+    private readonly spans: readonly Span[],
+    private readonly maxValueBytes: number | undefined,
+    private readonly onClose: () => void,
+  ) {}
 
-  constructor(documents: { file: string; json: unknown }[]) {
-    for (const { file, json } of documents) this.add(file, json);
-    this.modes = new Map([...this.items.keys()].map((k) => [k, 'bulk']));
-    if (this.items.has('users')) this.modes.set('roles', 'bulk');
-    if (this.items.has('lineItems')) this.modes.set('lineItemScoreScales', 'bulk');
-    if (this.items.has('results')) this.modes.set('resultScoreScales', 'bulk');
-  }
-
-  private add(file: string, json: unknown): void {
-    if (!isObject(json))
-      throw inputError(
-        OR_ERRORS.unrecognised,
-        `${file} is not a OneRoster response: it is not a JSON object`,
-        {
-          file,
-          pointer: '',
-        },
-      );
-    let found = false;
-    for (const [key, value] of Object.entries(json)) {
-      const collection = COLLECTIONS[key];
-      const single = SINGLES[key];
-      if (collection && Array.isArray(value)) {
-        found = true;
-        const origin = { file, pointer: `/${key}`, fieldPaths: FIELD_PATHS[collection] };
-        value.forEach((v, i) =>
-          this.push(collection, { value: object(v, file, `/${key}/${i}`), origin, at: i }),
-        );
-      } else if ((single || collection) && isObject(value)) {
-        // Single-object responses: {"user": {...}}; demographics uses the same key for both.
-        found = true;
-        const kind = single ?? collection;
-        const origin = { file, pointer: '', fieldPaths: FIELD_PATHS[kind] };
-        this.push(kind, { value, origin: { ...origin, pointer: `/${key}` }, at: -1 });
-      }
-    }
-    if (!found)
-      throw inputError(
-        OR_ERRORS.unrecognised,
-        `${file} has none of the OneRoster collections (users, enrollments, classes, orgs, results, ...)`,
-        { file, pointer: '' },
-      );
-  }
-
-  private push(kind: OrFile, item: Item): void {
-    const list = this.items.get(kind) ?? [];
-    list.push(item);
-    this.items.set(kind, list);
+  /** `onClose`: what closing the source releases (the zip the documents are entries of). */
+  static async open(
+    documents: readonly JsonDocument[],
+    opts: JsonSourceOptions,
+    onClose: () => void = () => undefined,
+  ): Promise<JsonRosterSource> {
+    const spans: Span[] = [];
+    for (const document of documents) spans.push(...(await scanDocument(document, opts)));
+    const modes = new Map<OrFile, 'bulk'>(spans.map((s) => [s.kind, 'bulk']));
+    if (modes.has('users')) modes.set('roles', 'bulk');
+    if (modes.has('lineItems')) modes.set('lineItemScoreScales', 'bulk');
+    if (modes.has('results')) modes.set('resultScoreScales', 'bulk');
+    return new JsonRosterSource(modes, spans, opts.maxValueBytes, onClose);
   }
 
   async *read<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K]> {
-    await Promise.resolve();
-    if (file === 'roles') {
-      for (const item of this.items.get('users') ?? []) yield* userRoles(item) as Iterable<EntityOf[K]>;
-      return;
-    }
-    if (file === 'lineItemScoreScales' || file === 'resultScoreScales') {
-      const from = file === 'lineItemScoreScales' ? 'lineItems' : 'results';
-      for (const item of this.items.get(from) ?? []) {
-        const link = scaleLink(item);
-        if (link) yield link as EntityOf[K];
-      }
-      return;
-    }
-    const convert = JSON_CONVERTERS[file] as (item: Item) => EntityOf[K];
-    for (const item of this.items.get(file) ?? []) yield convert(item);
+    for await (const item of this.items(SOURCE_OF[file] ?? file)) yield* entitiesOf(file, item);
   }
 
   close(): Promise<void> {
+    this.onClose();
     return Promise.resolve();
   }
+
+  /** The objects of one kind, in the order of the documents and of their collections. */
+  private async *items(kind: OrFile): AsyncGenerator<Item> {
+    for (const span of this.spans) {
+      if (span.kind !== kind) continue;
+      const { file } = span.document;
+      // The span is an array whose elements are handed out, or one object handed out whole.
+      const walk = span.single ? () => false : (path: JsonPath) => path.length === 0;
+      try {
+        const bytes = await span.document.bytes(span);
+        for await (const pieces of readJsonPieces(bytes, { walk, maxValueBytes: this.maxValueBytes }))
+          for (const piece of pieces)
+            if (piece.kind === 'value')
+              yield {
+                value: piece.value as Json,
+                origin: span.origin,
+                at: span.single ? -1 : (piece.key as number),
+              };
+      } catch (error) {
+        throw jsonInputError(error, file);
+      }
+    }
+  }
+}
+
+/** Reads a document through once: checks all of it and finds its collections. */
+async function scanDocument(document: JsonDocument, opts: JsonSourceOptions): Promise<Span[]> {
+  const { file } = document;
+  const spans: Span[] = [];
+  let found = false;
+  let array: { kind: OrFile; key: string; start: number; count: number } | undefined;
+  // The root object and the arrays of its members are walked: their elements come one at a time.
+  const walk = (path: JsonPath, type: ContainerType) =>
+    path.length === 0 || (path.length === 1 && type === 'array');
+  try {
+    const bytes = await document.bytes();
+    for await (const pieces of readJsonPieces(bytes, { walk, maxValueBytes: opts.maxValueBytes })) {
+      for (const piece of pieces) {
+        if (piece.kind === 'open') {
+          if (piece.path.length === 0) {
+            if (piece.type !== 'object') throw notAResponse(file);
+            continue;
+          }
+          const key = piece.path[0] as string;
+          const kind = own(COLLECTIONS, key);
+          if (kind) {
+            found = true;
+            array = { kind, key, start: piece.start, count: 0 };
+          }
+        } else if (piece.kind === 'close') {
+          if (array && piece.path.length === 1) {
+            if (array.count > 0)
+              spans.push({
+                document,
+                kind: array.kind,
+                origin: { file, pointer: `/${array.key}`, fieldPaths: FIELD_PATHS[array.kind] },
+                start: array.start,
+                end: piece.end,
+                single: false,
+              });
+            array = undefined;
+          }
+        } else {
+          if (piece.key === undefined) throw notAResponse(file);
+          const pointer = jsonPointer(piece.parent, piece.key);
+          // No string can be longer than the value's bytes.
+          if (piece.end - piece.start > opts.maxFieldBytes) {
+            const long = longString(piece.value, pointer, opts.maxFieldBytes);
+            if (long !== undefined)
+              throw inputError(
+                OR_ERRORS.fieldTooLarge,
+                `${file}: a string is larger than ${opts.maxFieldBytes} bytes`,
+                { file, pointer: long },
+              );
+          }
+          if (piece.parent.length === 1) {
+            if (array) {
+              object(piece.value, file, pointer);
+              array.count++;
+            }
+            continue;
+          }
+          // Single-object responses: {"user": {...}}; demographics uses the same key for both.
+          const kind = own(SINGLES, piece.key) ?? own(COLLECTIONS, piece.key);
+          if (kind && isObject(piece.value)) {
+            found = true;
+            spans.push({
+              document,
+              kind,
+              origin: { file, pointer, fieldPaths: FIELD_PATHS[kind] },
+              start: piece.start,
+              end: piece.end,
+              single: true,
+            });
+          }
+        }
+      }
+    }
+  } catch (error) {
+    throw jsonInputError(error, file);
+  }
+  if (!found)
+    throw inputError(
+      OR_ERRORS.unrecognised,
+      `${file} has none of the OneRoster collections (users, enrollments, classes, orgs, results, ...)`,
+      { file, pointer: '' },
+    );
+  return spans;
+}
+
+/** A key's entry of a table, never one of Object.prototype's ("constructor" is a key like any other). */
+function own<T>(table: Readonly<Record<string, T>>, key: string | number): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function notAResponse(file: string): Error {
+  return inputError(OR_ERRORS.unrecognised, `${file} is not a OneRoster response: it is not a JSON object`, {
+    file,
+    pointer: '',
+  });
+}
+
+/** A fault the JSON reader found, as this adapter's refusal (its codes, the file, the place). */
+export function jsonInputError(error: unknown, file: string): unknown {
+  if (!(error instanceof JsonStreamError)) return error;
+  const { line, column, pointer } = error.place;
+  const where = {
+    file,
+    ...(line !== undefined ? { line } : {}),
+    ...(column !== undefined ? { column } : {}),
+    ...(pointer !== undefined ? { pointer } : {}),
+  };
+  const at = line !== undefined ? ` at line ${line}, column ${column}` : ` at ${pointer || '/'}`;
+  switch (error.fault) {
+    case 'ENCODING':
+      return inputError(
+        OR_ERRORS.encoding,
+        error.flag === 'utf16'
+          ? `${file} is UTF-16: re-export as UTF-8`
+          : `${file} is not UTF-8 (the bytes${at} are not): re-export as UTF-8`,
+        where,
+      );
+    case 'TOO_LARGE':
+      return inputError(
+        OR_ERRORS.tooLarge,
+        `${file}: the value${at} (${pointer}) is larger than any OneRoster object: ${error.detail}`,
+        where,
+      );
+    default:
+      return inputError(OR_ERRORS.badJson, `${file} is not valid JSON${at}: ${error.detail}`, where);
+  }
+}
+
+function longString(value: unknown, pointer: string, max: number): string | undefined {
+  if (typeof value === 'string') return value.length > max ? pointer : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = longString(value[i], `${pointer}/${i}`, max);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object')
+    for (const [key, child] of Object.entries(value)) {
+      const found = longString(child, pointer + jsonPointer([], key), max);
+      if (found !== undefined) return found;
+    }
+  return undefined;
 }
 
 // Where the intermediate fields sit inside a REST object, for pointers into the input.

@@ -1,21 +1,19 @@
 // Which binding an input is, and opening it as a RosterSource: a CSV zip (manifest.csv), a zip of REST
-// JSON responses, or one REST JSON response.
-import { readFile } from 'node:fs/promises';
+// JSON responses, or one REST JSON document (of any size: it is read as it streams).
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { AdapterInput } from '../vendor-adapter.port';
-import { firstInvalid } from './csv-reader';
 import { CsvRosterSource } from './csv-source';
-import { JsonRosterSource } from './json-source';
+import { JsonRosterSource, type JsonDocument } from './json-source';
 import type { RosterSource } from './oneroster-1.2.entities';
 import { inputError, OR_ERRORS } from './oneroster-1.2.errors';
 import type { OneRosterOptions } from './oneroster-1.2.options';
-import { ZipArchive } from './zip-archive';
-
-/** Largest JSON document read whole: REST pages are a few MB; more than this is not a response page. */
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
+import { badZip, ZipArchive } from './zip-archive';
 
 export async function openRoster(input: AdapterInput, opts: OneRosterOptions): Promise<RosterSource> {
   const head = await readHead(input.path, 8);
   const file = input.fileName ?? (isZip(head) ? 'input.zip' : 'input.json');
+  const jsonOptions = { maxFieldBytes: opts.maxFieldBytes };
   if (isZip(head)) {
     const zip = await ZipArchive.open(input.path, file);
     try {
@@ -24,32 +22,22 @@ export async function openRoster(input: AdapterInput, opts: OneRosterOptions): P
           maxFieldBytes: opts.maxFieldBytes,
           fieldAliases: opts.fieldAliases,
         });
-      const names = zip
+      const documents = zip
         .names()
         .filter((n) => n.toLowerCase().endsWith('.json'))
-        .sort();
-      const documents = [];
-      for (const name of names) {
-        const bytes = await readAll(await zip.openEntry(name.split('/').pop() ?? name), name);
-        documents.push({ file: name, json: parseJson(bytes, name, opts.maxFieldBytes) });
-      }
-      zip.close();
-      return new JsonRosterSource(documents);
+        .sort()
+        .map((name) => zipDocument(zip, name));
+      // The source reads the entries again on each read(file), and closes the zip when it is closed.
+      return await JsonRosterSource.open(documents, jsonOptions, () => zip.close());
     } catch (error) {
       zip.close();
       throw error;
     }
   }
-  if (firstNonSpace(head) === 0x7b || firstNonSpace(head) === 0xef) {
-    if (input.size > MAX_JSON_BYTES)
-      throw inputError(
-        OR_ERRORS.tooLarge,
-        `${file} is larger than ${MAX_JSON_BYTES} bytes: send a zip of response pages`,
-        { file },
-      );
-    const bytes = await readFile(input.path);
-    return new JsonRosterSource([{ file, json: parseJson(bytes, file, opts.maxFieldBytes) }]);
-  }
+  // A JSON object, possibly behind a UTF-8 BOM; UTF-16 is read to be refused with its place.
+  const first = firstNonSpace(head);
+  if (first === 0x7b || first === 0xef || isUtf16(head))
+    return JsonRosterSource.open([fileDocument(input.path, file)], jsonOptions);
   if (input.fileName?.toLowerCase().endsWith('.zip') || input.mediaType === 'application/zip')
     throw inputError(OR_ERRORS.badZip, `${file} is not a readable zip: it does not begin with a zip header`, {
       file,
@@ -57,6 +45,59 @@ export async function openRoster(input: AdapterInput, opts: OneRosterOptions): P
   throw inputError(OR_ERRORS.unrecognised, `${file} is neither a OneRoster CSV zip nor OneRoster JSON`, {
     file,
   });
+}
+
+/** The upload itself: a byte range is read straight from the file. */
+function fileDocument(path: string, file: string): JsonDocument {
+  return {
+    file,
+    bytes: (range) =>
+      Promise.resolve(
+        createReadStream(
+          path,
+          range ? { start: range.start, end: range.end - 1 } : {},
+        ) as AsyncIterable<Buffer>,
+      ),
+  };
+}
+
+/** An entry of the zip: decompressed from its start each time, the bytes before a range skipped. */
+function zipDocument(zip: ZipArchive, name: string): JsonDocument {
+  return {
+    file: name,
+    bytes: async (range) => {
+      const stream = await zip.openEntry(name.split('/').pop() ?? name);
+      return entryBytes(stream, name, range);
+    },
+  };
+}
+
+async function* entryBytes(
+  stream: Readable,
+  name: string,
+  range: { start: number; end: number } | undefined,
+): AsyncGenerator<Buffer> {
+  let at = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (!range) {
+        yield chunk;
+        continue;
+      }
+      const from = Math.max(range.start - at, 0);
+      const to = Math.min(range.end - at, chunk.length);
+      at += chunk.length;
+      if (to > from) yield chunk.subarray(from, to);
+      if (at >= range.end) break;
+    }
+  } catch (error) {
+    // Corrupt compressed data shows only as the stream fails.
+    throw error instanceof Error && !('problem' in error) ? badZip(error, name) : error;
+  }
+}
+
+function isUtf16(head: Buffer): boolean {
+  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
 }
 
 export function isZip(head: Buffer): boolean {
@@ -83,77 +124,4 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 
 function firstNonSpace(head: Buffer): number | undefined {
   return head.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
-}
-
-async function readAll(stream: NodeJS.ReadableStream, file: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_JSON_BYTES)
-      throw inputError(OR_ERRORS.tooLarge, `${file} is larger than ${MAX_JSON_BYTES} bytes`, { file });
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts);
-}
-
-/** UTF-8 only (a BOM is skipped); a syntax error or a bad byte is refused with its line. */
-export function parseJson(bytes: Buffer, file: string, maxFieldBytes: number): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const offset = firstInvalid(bytes);
-    throw inputError(
-      OR_ERRORS.encoding,
-      `${file} is not UTF-8 (a byte at offset ${offset} is not): re-export as UTF-8`,
-      {
-        file,
-        line: lineAt(bytes.subarray(0, offset).toString('latin1')),
-      },
-    );
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const line = position ? lineAt(text.slice(0, Number(position[1]))) : undefined;
-    throw inputError(OR_ERRORS.badJson, `${file} is not valid JSON: ${message}`, {
-      file,
-      ...(line ? { line } : {}),
-    });
-  }
-  const long = longString(json, '', maxFieldBytes);
-  if (long !== undefined)
-    throw inputError(OR_ERRORS.fieldTooLarge, `${file}: a string is larger than ${maxFieldBytes} bytes`, {
-      file,
-      pointer: long,
-    });
-  return json;
-}
-
-function longString(value: unknown, pointer: string, max: number): string | undefined {
-  if (typeof value === 'string') return value.length > max ? pointer : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = longString(value[i], `${pointer}/${i}`, max);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object')
-    for (const [key, child] of Object.entries(value)) {
-      const found = longString(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, max);
-      if (found !== undefined) return found;
-    }
-  return undefined;
-}
-
-function lineAt(prefix: string): number {
-  let n = 1;
-  for (let i = prefix.indexOf('\n'); i >= 0; i = prefix.indexOf('\n', i + 1)) n++;
-  return n;
 }

@@ -1,21 +1,23 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { open as openZip, type Entry, type ZipFile } from 'yauzl';
+import type { FieldError } from '../../common/problem/domain-error';
 import { AdapterInputError } from '../adapter-input.errors';
+import {
+  JsonAssembler,
+  JsonStreamError,
+  MAX_VALUE_BYTES,
+  readJsonPieces,
+  type ContainerType,
+  type JsonPath,
+} from '../shared/json-stream';
 import type { AdapterInput } from '../vendor-adapter.port';
-import { parseJsonDocument } from './json-document';
 
 /** One parsed JSON file of the input: the file itself, or one entry of a zip bundle. */
 export interface InputDocument {
   file?: string;
   value: unknown;
 }
-
-/**
- * Past this a JSON text no longer fits in one JavaScript string. A bigger kommun is sent as a zip of
- * pages (persons_1.json, persons_2.json…), as the SS 12000 API pages it anyway.
- */
-const MAX_DOCUMENT_BYTES = 400 * 1024 * 1024;
 
 const ZIP_MAGIC = [0x50, 0x4b];
 
@@ -36,12 +38,77 @@ export async function* readInputDocuments(input: AdapterInput): AsyncIterable<In
     yield* readZip(input);
     return;
   }
-  tooLarge(input.size, input.fileName);
-  const bytes = await readAll(input.open(), MAX_DOCUMENT_BYTES, input.fileName);
   yield {
     ...(input.fileName !== undefined ? { file: input.fileName } : {}),
-    value: parseJsonDocument(bytes, input.fileName),
+    value: await readDocument(input.open() as AsyncIterable<Buffer>, input.fileName),
   };
+}
+
+/**
+ * The walked containers of a document: the root, its members (a bundle's collections, a page's `data`)
+ * and a collection page's `data` array. Everything below them is read one value at a time.
+ */
+const walk = (path: JsonPath, type: ContainerType): boolean =>
+  path.length === 0 ||
+  (path.length === 1 && typeof path[0] === 'string') ||
+  (path.length === 2 && type === 'array' && path[1] === 'data');
+
+/**
+ * One JSON file of an import, read as it streams and parsed as strictly as the API parses bodies (UTF-8,
+ * no lone surrogates or NUL, numbers that survive, NFC strings), refusing with the file, line and column
+ * of the first fault; a UTF-8 byte order mark is allowed and skipped (RFC 8259 §8.1 lets parsers ignore
+ * it). The document is built back whole from its values, as the entity index keeps every entity anyway,
+ * but its text is never held: no limit on the file's size, only on a single value's (MAX_VALUE_BYTES).
+ */
+async function readDocument(bytes: AsyncIterable<Buffer>, file: string | undefined): Promise<unknown> {
+  const assembler = new JsonAssembler();
+  try {
+    for await (const pieces of readJsonPieces(bytes, { walk }))
+      for (const piece of pieces) assembler.add(piece);
+  } catch (error) {
+    throw documentError(error, file);
+  }
+  return assembler.value;
+}
+
+function documentError(error: unknown, file: string | undefined): unknown {
+  if (!(error instanceof JsonStreamError)) return error;
+  const { line, column, pointer } = error.place;
+  const at = (detail: string): FieldError => ({
+    ...(file !== undefined ? { file } : {}),
+    ...(pointer !== undefined ? { pointer } : {}),
+    ...(line !== undefined ? { line } : {}),
+    ...(column !== undefined ? { column } : {}),
+    detail,
+  });
+  const fail = (code: string, detail: string) => new AdapterInputError(code, detail, [at(detail)]);
+  switch (error.fault) {
+    case 'ENCODING':
+      return fail(
+        'SS12000.ENCODING',
+        error.flag === 'utf16'
+          ? 'The file is UTF-16; SS 12000 JSON must be UTF-8.'
+          : 'The file is not valid UTF-8 (a Latin-1 or Windows-1252 file?); SS 12000 JSON must be UTF-8.',
+      );
+    case 'EMPTY':
+      return fail('SS12000.EMPTY', 'The file is empty; an SS 12000 JSON document was expected.');
+    case 'INVALID_JSON':
+      return fail(
+        'SS12000.INVALID_JSON',
+        error.flag === 'truncated'
+          ? 'The JSON ends too early (a truncated file?).'
+          : 'The file is not valid JSON here.',
+      );
+    case 'DUPLICATE_KEY':
+      return fail('SS12000.INVALID_JSON', error.detail);
+    case 'TOO_LARGE':
+      return fail(
+        'SS12000.TOO_LARGE',
+        `A single value is over ${MAX_VALUE_BYTES / 1024 / 1024} MB; no SS 12000 entity is that large.`,
+      );
+    default:
+      return fail(`SS12000.${error.fault}`, error.detail);
+  }
 }
 
 /** Entries that are not data: folders, macOS resource forks, hidden files. Other non-JSON files are skipped too. */
@@ -63,15 +130,12 @@ async function* readZip(input: AdapterInput): AsyncIterable<InputDocument> {
       const entry = await nextEntry(zip, bundle);
       if (!entry) break;
       if (skipped(entry.fileName)) continue;
-      tooLarge(entry.uncompressedSize, entry.fileName);
       const stream = await new Promise<Readable>((resolve, reject) =>
         zip.openReadStream(entry, (err, s) => (err ? reject(zipError(entry.fileName, err)) : resolve(s))),
       );
-      const bytes = await readAll(stream, MAX_DOCUMENT_BYTES, entry.fileName).catch((err: unknown) => {
-        throw err instanceof AdapterInputError ? err : zipError(entry.fileName, err as Error);
-      });
+      const value = await readDocument(entryBytes(stream, entry.fileName), entry.fileName);
       documents++;
-      yield { file: entry.fileName, value: parseJsonDocument(bytes, entry.fileName) };
+      yield { file: entry.fileName, value };
     }
   } finally {
     if (zip.isOpen) zip.close();
@@ -113,24 +177,11 @@ function zipError(file: string, err: Error): AdapterInputError {
   return new AdapterInputError('SS12000.ZIP_UNREADABLE', detail, [{ file, detail }]);
 }
 
-function tooLarge(size: number, file: string | undefined): void {
-  if (size <= MAX_DOCUMENT_BYTES) return;
-  const detail = `The file is over ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB; send a zip of smaller pages.`;
-  throw new AdapterInputError('SS12000.TOO_LARGE', detail, [
-    { ...(file !== undefined ? { file } : {}), detail },
-  ]);
-}
-
-async function readAll(stream: Readable, limit: number, file: string | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      stream.destroy();
-      tooLarge(size, file);
-    }
-    chunks.push(chunk);
+/** An entry's bytes; corrupt compressed data shows only as the stream fails. */
+async function* entryBytes(stream: Readable, name: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    throw zipError(name, err as Error);
   }
-  return Buffer.concat(chunks);
 }

@@ -10,7 +10,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateLearnerRecord } from '../../records/learner-record.validator';
+import { generatePupils } from '../../seed/pupil-generator';
 import { AdapterInputError } from '../adapter-input.errors';
+import { jsonErrorOffset, lineColumn } from '../shared/json-syntax';
 import type { ImportContext, ImportItem } from '../vendor-adapter.port';
 import { ss12000Adapter } from './ss12000.adapter';
 
@@ -416,7 +418,8 @@ describe('joining a bundle into pupils', () => {
   });
 
   it('rejects one pupil whose own identity breaks a rule, pointing into the input, and goes on', async () => {
-    const givenName = 'Å'.repeat(10 * 1024 * 1024);
+    // 8 MB of UTF-8: just under the largest single value the reader takes (MAX_VALUE_BYTES).
+    const givenName = 'Å'.repeat(4 * 1024 * 1024);
     const doc = {
       data: [
         {
@@ -449,6 +452,21 @@ describe('joining a bundle into pupils', () => {
       ],
       source: { file: 'huge.json', pointer: '/data/0' },
     });
+  });
+
+  it('refuses a file with a single entity over 10 MB, pointing at it, without holding the rest', async () => {
+    const doc = `{"data": [\n{"id": "p-1", "givenName": "Nils"},\n{"id": "p-2", "givenName": "${'Å'.repeat(6 * 1024 * 1024)}"}]}`;
+    const err = await refusal(importJson(doc, 'huge.json'));
+    expect(err.code).toBe('SS12000.TOO_LARGE');
+    expect(err.errors).toEqual([
+      {
+        file: 'huge.json',
+        pointer: '/data/1',
+        line: 3,
+        column: 1,
+        detail: 'A single value is over 10 MB; no SS 12000 entity is that large.',
+      },
+    ]);
   });
 
   it('yields only records the canonical schema and rules accept', async () => {
@@ -492,6 +510,82 @@ describe('fixtures', () => {
     expect(err.code).toBe(expected.code);
     for (const e of expected.errors ?? [])
       expect(err.errors).toContainEqual(expect.objectContaining({ file, ...e }));
+  });
+});
+
+describe('a document read as it streams', () => {
+  /** Imports, keeping what was yielded before a refusal. */
+  async function attempt(bytes: Buffer, name: string) {
+    const path = join(scratch, name);
+    writeFileSync(path, bytes);
+    const items: ImportItem[] = [];
+    const input = { open: () => createReadStream(path), path, size: bytes.length, fileName: name };
+    try {
+      for await (const item of ss12000Adapter.import!(input, ctx, {})) items.push(item);
+    } catch (error) {
+      if (error instanceof AdapterInputError) return { items, error };
+      throw error;
+    }
+    return { items };
+  }
+
+  /** Where a strict parse of the whole text says it goes wrong. */
+  function wholeFault(bytes: Buffer): { code: string; line: number; column: number } {
+    // The export holds no U+FFFD of its own: the first one stands for the first byte that is not UTF-8.
+    const text = bytes.toString('utf8');
+    const bad = text.indexOf('\ufffd');
+    if (bad >= 0) return { code: 'SS12000.ENCODING', ...lineColumn(text, bad) };
+    return { code: 'SS12000.INVALID_JSON', ...lineColumn(text, jsonErrorOffset(text) ?? text.length) };
+  }
+
+  let exported: Buffer;
+  beforeAll(async () => {
+    const chunks: Buffer[] = [];
+    const feed = (async function* () {
+      await Promise.resolve();
+      yield* generatePupils({ kommunCode: '1980', count: 40, seed: 11 });
+    })();
+    const exportCtx = { ...ctx, loss: () => undefined };
+    for await (const chunk of ss12000Adapter.export!(feed, exportCtx)) chunks.push(Buffer.from(chunk));
+    exported = Buffer.concat(chunks);
+  });
+
+  it('imports its own export of 40 pupils whole', async () => {
+    const { items, error } = await attempt(exported, 'export.json');
+    expect(error).toBeUndefined();
+    expect(records(items)).toHaveLength(40);
+  });
+
+  it('refuses the export cut at any of many bytes where a whole parse says, yielding nothing', async () => {
+    const step = Math.floor(exported.length / 120);
+    for (let cut = 1; cut < exported.length - 2; cut += step) {
+      const bytes = exported.subarray(0, cut);
+      const { items, error } = await attempt(bytes, 'cut.json');
+      expect({ cut, items: items.length }).toEqual({ cut, items: 0 });
+      const expected = wholeFault(bytes);
+      expect({ cut, code: error?.code, place: error?.errors?.[0] }).toEqual({
+        cut,
+        code: expected.code,
+        place: expect.objectContaining({ file: 'cut.json', line: expected.line, column: expected.column }),
+      });
+    }
+  }, 60_000);
+
+  it('refuses a Latin-1 byte on either side of a 64 KiB read boundary, with its line and column', async () => {
+    const boundary = 64 * 1024;
+    expect(exported.length).toBeGreaterThan(boundary + 100);
+    for (const at of [boundary - 1, boundary, boundary + 1]) {
+      const bytes = Buffer.from(exported);
+      bytes[at] = 0xe5; // "å" in Latin-1: a UTF-8 lead byte without its continuation
+      if ((bytes[at + 1] & 0xc0) === 0x80) bytes[at + 1] = 0x61;
+      const { items, error } = await attempt(bytes, 'latin1.json');
+      expect(items).toEqual([]);
+      expect(error?.code).toBe('SS12000.ENCODING');
+      const expected = wholeFault(bytes);
+      expect(error?.errors).toEqual([
+        expect.objectContaining({ file: 'latin1.json', line: expected.line, column: expected.column }),
+      ]);
+    }
   });
 });
 

@@ -17,12 +17,23 @@ function malformed(code: string, detail: string, pointer?: string): DomainError 
 const escapePointer = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
+ * Where a value parsed on its own sits in a larger document (an element handed out by a streaming
+ * reader): its JSON pointer and depth, so that pointers and the depth limit are those of the document.
+ */
+export interface StrictJsonPlace {
+  pointer: string;
+  depth: number;
+}
+
+const ROOT: StrictJsonPlace = { pointer: '', depth: 0 };
+
+/**
  * Parses a JSON request body and refuses, with a 400, what would later break or silently
  * change: invalid UTF-8, lone surrogates and NUL characters (PostgreSQL's jsonb cannot store them),
  * numbers JSON.parse turns into Infinity or rounds, nesting deeper than any record needs,
  * and prototype-poisoning keys. Every string comes back in Unicode NFC.
  */
-export function parseStrictJson(body: Buffer | string): unknown {
+export function parseStrictJson(body: Buffer | string, at: StrictJsonPlace = ROOT): unknown {
   let text: string;
   if (typeof body === 'string') {
     text = body;
@@ -53,8 +64,8 @@ export function parseStrictJson(body: Buffer | string): unknown {
     ]);
   }
   // The full walk costs more than the parse; a scan of the text tells when it is needed.
-  if (hasEscapes || needsWalk(text)) {
-    checkTree(value);
+  if (hasEscapes || needsWalk(text, at.depth)) {
+    checkTree(value, at);
     if (hasEscapes) value = normaliseStrings(value);
   }
   return value;
@@ -112,9 +123,9 @@ const BACKSLASH = 92;
  * long enough to lose precision or overflow, or a key could be "__proto__". Then checkTree runs and
  * says exactly where.
  */
-function needsWalk(text: string): boolean {
+function needsWalk(text: string, baseDepth: number): boolean {
   if (text.includes('__proto__')) return true;
-  let depth = 0;
+  let depth = baseDepth;
   let numberLength = 0;
   let inNumber = false;
   for (let i = 0; i < text.length; i++) {
@@ -154,35 +165,36 @@ interface Node {
 }
 
 /** The JSON pointer of a node, built only when there is an error to report. */
-function pointerOf(node: Node | undefined, lastKey?: string): string {
+function pointerOf(node: Node | undefined, base: string, lastKey?: string): string {
   const keys: Array<string | number> = lastKey === undefined ? [] : [lastKey];
   for (let n = node; n && n.key !== undefined; n = n.parent) keys.unshift(n.key);
-  return keys.map((k) => `/${escapePointer(k)}`).join('');
+  return base + keys.map((k) => `/${escapePointer(k)}`).join('');
 }
 
-function checkString(s: string, node: Node | undefined, key?: string): void {
+function checkString(s: string, node: Node | undefined, base: string, key?: string): void {
   if (!s.isWellFormed())
-    throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointerOf(node, key));
+    throw malformed('BODY.BAD_UNICODE', 'A string holds an unpaired surrogate.', pointerOf(node, base, key));
   if (s.includes('\u0000'))
-    throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointerOf(node, key));
+    throw malformed('BODY.NUL_CHARACTER', 'A string holds a NUL character.', pointerOf(node, base, key));
 }
 
 /** Walks the parsed tree without recursion, so hostile nesting cannot overflow the stack. */
-function checkTree(root: unknown): void {
-  const stack: Node[] = [{ value: root, key: undefined, parent: undefined, depth: 0 }];
+function checkTree(root: unknown, at: StrictJsonPlace): void {
+  const base = at.pointer;
+  const stack: Node[] = [{ value: root, key: undefined, parent: undefined, depth: at.depth }];
   while (stack.length > 0) {
     const node = stack.pop()!;
     const { value, depth } = node;
     if (typeof value === 'string') {
-      checkString(value, node);
+      checkString(value, node, base);
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value))
-        throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointerOf(node));
+        throw malformed('BODY.NUMBER_RANGE', 'A number is too large.', pointerOf(node, base));
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
         throw malformed(
           'BODY.NUMBER_PRECISION',
           'An integer is too large to be represented exactly.',
-          pointerOf(node),
+          pointerOf(node, base),
         );
       }
     } else if (value !== null && typeof value === 'object') {
@@ -190,7 +202,7 @@ function checkTree(root: unknown): void {
         throw malformed(
           'BODY.TOO_DEEP',
           `The JSON is nested deeper than ${MAX_JSON_DEPTH} levels.`,
-          pointerOf(node),
+          pointerOf(node, base),
         );
       }
       if (Array.isArray(value)) {
@@ -198,9 +210,9 @@ function checkTree(root: unknown): void {
           stack.push({ value: value[i], key: i, parent: node, depth: depth + 1 });
       } else {
         for (const k in value) {
-          checkString(k, node, k);
+          checkString(k, node, base, k);
           if (k === '__proto__')
-            throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, pointerOf(node, k));
+            throw malformed('BODY.FORBIDDEN_KEY', `The key "${k}" is not allowed.`, pointerOf(node, base, k));
           stack.push({
             value: (value as Record<string, unknown>)[k],
             key: k,

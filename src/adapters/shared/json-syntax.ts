@@ -1,61 +1,4 @@
-import type { FieldError } from '../../common/problem/domain-error';
-import { DomainError } from '../../common/problem/domain-error';
-import { parseStrictJson } from '../../common/http/strict-json';
-import { AdapterInputError } from '../adapter-input.errors';
-
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * One JSON file of an import, parsed as strictly as the API parses bodies (UTF-8, no lone surrogates or
- * NUL, numbers that survive, NFC strings), refusing with the file, line and column of the first fault.
- * A UTF-8 byte order mark is allowed and skipped (RFC 8259 §8.1 lets parsers ignore it).
- */
-export function parseJsonDocument(bytes: Buffer, file: string | undefined): unknown {
-  const at = (detail: string, position: { line: number; column: number }): FieldError => ({
-    ...(file !== undefined ? { file } : {}),
-    ...position,
-    detail,
-  });
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    const detail = 'The file is UTF-16; SS 12000 JSON must be UTF-8.';
-    throw new AdapterInputError('SS12000.ENCODING', detail, [at(detail, { line: 1, column: 1 })]);
-  }
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const body = bytes.subarray(start);
-  let text: string;
-  try {
-    text = fatalUtf8.decode(body);
-  } catch {
-    const offset = firstInvalidUtf8(body);
-    const prefix = fatalUtf8.decode(body.subarray(0, offset));
-    const detail =
-      'The file is not valid UTF-8 (a Latin-1 or Windows-1252 file?); SS 12000 JSON must be UTF-8.';
-    throw new AdapterInputError('SS12000.ENCODING', detail, [at(detail, lineColumn(prefix, prefix.length))]);
-  }
-  if (text.trim() === '') {
-    const detail = 'The file is empty; an SS 12000 JSON document was expected.';
-    throw new AdapterInputError('SS12000.EMPTY', detail, [at(detail, { line: 1, column: 1 })]);
-  }
-  try {
-    return parseStrictJson(text);
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    if (err.code === 'BODY.INVALID_JSON') {
-      const offset = jsonErrorOffset(text) ?? text.length;
-      const detail =
-        offset >= text.length
-          ? 'The JSON ends too early (a truncated file?).'
-          : 'The file is not valid JSON here.';
-      throw new AdapterInputError('SS12000.INVALID_JSON', detail, [at(detail, lineColumn(text, offset))]);
-    }
-    const errors = (err.errors ?? [{ detail: err.detail }]).map((e) => ({
-      ...(file !== undefined ? { file } : {}),
-      ...(e.pointer !== undefined ? { pointer: e.pointer } : {}),
-      detail: e.detail,
-    }));
-    throw new AdapterInputError(err.code.replace(/^BODY\./, 'SS12000.'), err.detail, errors);
-  }
-}
+// Where a JSON text first goes wrong, and line/column of an offset: for refusals that say where.
 
 /** 1-based line and column (in characters) of an offset into a text. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -66,24 +9,6 @@ export function lineColumn(text: string, offset: number): { line: number; column
     lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-/** Offset of the first byte that breaks UTF-8 (the decoder only says that one does). */
-function firstInvalidUtf8(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    const length =
-      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    if (length === 0 || i + length > bytes.length) return i;
-    try {
-      fatalUtf8.decode(bytes.subarray(i, i + length));
-    } catch {
-      return i;
-    }
-    i += length;
-  }
-  return bytes.length;
 }
 
 type Expect = 'value' | 'valueOrEnd' | 'keyOrEnd' | 'key' | 'colon' | 'commaOrEnd' | 'done';
