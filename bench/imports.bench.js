@@ -126,8 +126,8 @@ async function main() {
     const path = await bundle(dir);
     r.bundleMb = readFileSync(path).length / 2 ** 20;
     const databaseUrl = embedded ? undefined : await freshServerDatabase();
-    // IMPORT_WORKER_HEAP_MB passes through, to weigh the conversion thread's heap against RSS.
-    const tuning = process.env.IMPORT_WORKER_HEAP_MB ? { IMPORT_WORKER_HEAP_MB: process.env.IMPORT_WORKER_HEAP_MB } : {};
+    // CONVERSION_WORKER_HEAP_MB passes through, to weigh the conversion thread's heap against RSS.
+    const tuning = process.env.CONVERSION_WORKER_HEAP_MB ? { CONVERSION_WORKER_HEAP_MB: process.env.CONVERSION_WORKER_HEAP_MB } : {};
     const service = await startService(
       embedded ? { DATA_DIR: join(dir, 'data'), ...tuning } : { DATABASE_URL: databaseUrl, DB_POOL_SIZE: '20', ...tuning },
     );

@@ -78,14 +78,14 @@ export class EnvSchema {
   IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
 
   /**
-   * Heap of an import's conversion thread, in MB (its own, beside the service's): a kommun's shared
-   * tables (classes, line items) live there during the import, ~110 MB at 25,000 pupils.
+   * Heap of an import's or export's conversion thread, in MB (its own, beside the service's): a
+   * kommun's shared tables (classes, line items) live there while it runs, ~110 MB at 25,000 pupils.
    */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()
   @Min(64)
   @Max(16384)
-  IMPORT_WORKER_HEAP_MB = 256;
+  CONVERSION_WORKER_HEAP_MB = 256;
 
   /** Whether this process works the job queue (the CLI turns it off and runs its job itself). */
   @IsIn(['on', 'off'])

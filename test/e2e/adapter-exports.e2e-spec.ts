@@ -1,3 +1,4 @@
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import request from 'supertest';
 import * as yauzl from 'yauzl';
 import { civicNo } from '../../src/seed/seed-world';
@@ -268,6 +269,24 @@ describe('loss reports travel with exports', () => {
     const beside = await request(t.server).get(job.file.lossReport).set(registrar);
     expectContract(beside, 'GET', job.file.lossReport);
     expect(beside.body).toEqual(bundled);
+  });
+
+  it('signs CLR credentials with the kommun key while the writer runs on its own thread', async () => {
+    const job = await finishedExport('clr-2.0');
+    expect(job.recordCount).toBe(3);
+    const file = await request(t.server).get(job.file.href).set(registrar).buffer(true).parse(binary);
+    const lines = (file.body as Buffer)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    expect(lines).toHaveLength(3);
+    const jwks = await request(t.server).get(`/kommuner/${kommun}/.well-known/jwks.json`);
+    const keys = createLocalJWKSet(jwks.body);
+    for (const jwt of lines) {
+      const { payload, protectedHeader } = await jwtVerify(jwt, keys);
+      expect(protectedHeader.kid).toContain(`/kommuner/${kommun}/`);
+      expect(JSON.stringify(payload)).toContain('ClrCredential');
+    }
   });
 
   it('serves the report of a single-document export beside it, named by the Link header', async () => {

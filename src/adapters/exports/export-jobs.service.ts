@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/env.schema';
 import { isUuid } from '../../common/http/uuid';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../common/problem/domain-error';
@@ -18,6 +20,7 @@ import { LOSS_REPORT_VERSION, LossLog, type LossReport } from '../shared/loss-lo
 import type { LossEntry } from '../vendor-adapter.port';
 import { ExportFilesRepository } from './export-files.repository';
 import { ExportRecordSource } from './export-record.source';
+import { exportInWorker } from './export-thread';
 
 export const EXPORT_QUEUE = 'export';
 const MAX_LISTED_LOSSES = 10_000;
@@ -142,6 +145,7 @@ export class ExportJobsService implements OnModuleInit {
     private readonly keys: KeysService,
     private readonly queue: JobQueue,
     private readonly source: ExportRecordSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -258,7 +262,16 @@ export class ExportJobsService implements OnModuleInit {
         signer: this.keys.signer(kommunCode),
       };
       const records = this.source.released(kommunCode, job, ctx.loss, counts);
-      const file = await this.files.store(kommunCode, id, 'file', adapter.export!(records, ctx));
+      const spec = {
+        adapter: adapter.name,
+        kommunCode,
+        platformId: ctx.platformId,
+        options: ctx.options,
+        now: now.toISOString(),
+        signerIssuer: ctx.signer.issuer,
+      };
+      const output = exportInWorker(spec, records, ctx, this.config.CONVERSION_WORKER_HEAP_MB);
+      const file = await this.files.store(kommunCode, id, 'file', output);
       await this.files.store(kommunCode, id, 'loss-report', log.document());
       const format = adapter.exportFormat ?? {
         mediaType: adapter.mediaTypes.export[0] ?? 'application/octet-stream',

@@ -3,13 +3,11 @@
 // main thread it competed with the HTTP server and the staging for one core and, with the service's
 // small heap, drove the collector through the whole import. On its own thread it uses the second
 // core and its own heap, and the main thread only writes what arrives.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DomainError, type FieldError } from '../../common/problem/domain-error';
 import type { ProblemType } from '../../common/problem/problem-types';
 import type { ConversionSpec } from './conversion';
 import type { StagedItem } from './import-jobs.repository';
+import { startWorker } from '../../jobs/worker-thread';
 
 export type WorkerMessage =
   | { type: 'batch'; items: StagedItem[] }
@@ -24,18 +22,6 @@ export interface WorkerLimits {
   heapMb: number;
 }
 
-function startWorker(spec: ConversionSpec, limits: WorkerLimits): Worker {
-  const options = { workerData: spec, resourceLimits: { maxOldGenerationSizeMb: limits.heapMb } };
-  const compiled = join(__dirname, 'conversion.worker.js');
-  if (existsSync(compiled)) return new Worker(compiled, options);
-  // From the TypeScript sources (jest runs them): the worker compiles them as it loads them.
-  const source = join(__dirname, 'conversion.worker.ts');
-  return new Worker(`require('@swc-node/register'); require(${JSON.stringify(source)});`, {
-    ...options,
-    eval: true,
-  });
-}
-
 /**
  * The staged rows of an import, batch by batch, converted on a worker thread. The worker runs at
  * most two batches ahead; a refusal of the input as a whole comes back as the DomainError it was,
@@ -45,7 +31,7 @@ export async function* convertInWorker(
   spec: ConversionSpec,
   limits: WorkerLimits,
 ): AsyncGenerator<StagedItem[]> {
-  const worker = startWorker(spec, limits);
+  const worker = startWorker(__dirname, 'conversion.worker', spec, limits.heapMb);
   const inbox: WorkerMessage[] = [];
   let failure: Error | undefined;
   let exitCode: number | undefined;

@@ -109,7 +109,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     // other core). Batches still go in one at a time and in order, so what is staged stays a prefix
     // of the input to resume from.
     let writing: Promise<void> = Promise.resolve();
-    for await (const items of convertInWorker(spec, { heapMb: this.config.IMPORT_WORKER_HEAP_MB })) {
+    for await (const items of convertInWorker(spec, { heapMb: this.config.CONVERSION_WORKER_HEAP_MB })) {
       await writing;
       writing = this.repository.stage(job.kommunCode, job.id, items);
       // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.

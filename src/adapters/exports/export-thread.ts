@@ -1,0 +1,155 @@
+// Runs an export's adapter (the writer) on a worker thread. The writers are CPU-bound (one row per
+// grade, name-based ids, sorting on disk, zip) and the OneRoster one keeps the kommun's shared rows;
+// on the main thread, with the service's small heap, the collector took a fifth of an export. The
+// main thread reads, decides and audits (the database's work), the worker writes, each on a core.
+import type { Worker } from 'node:worker_threads';
+import { DomainError, type FieldError } from '../../common/problem/domain-error';
+import type { ProblemType } from '../../common/problem/problem-types';
+import { MessageQueue, startWorker, Credits } from '../../jobs/worker-thread';
+import type { LearnerRecord } from '../../records/learner-record.types';
+import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.port';
+
+/** What the worker needs to know, as plain data. */
+export interface ExportSpec {
+  adapter: string;
+  kommunCode: string;
+  platformId: string;
+  options: Record<string, unknown>;
+  now: string;
+  /** The kommun's issuer when a signer is at hand (CLR); signing itself stays on the main thread. */
+  signerIssuer?: string;
+}
+
+type SignRequest =
+  | {
+      type: 'sign';
+      id: number;
+      payload: Record<string, unknown>;
+      header: Parameters<KommunSigner['signJwt']>[1];
+    }
+  | { type: 'keyId'; id: number; alg?: Parameters<KommunSigner['keyId']>[0] };
+
+/** Worker → main. */
+export type FromWriter =
+  | { type: 'recordsTaken' }
+  | { type: 'loss'; entries: LossEntry[] }
+  | { type: 'chunk'; data: Uint8Array }
+  | { type: 'lossReport' }
+  | SignRequest
+  | { type: 'done' }
+  | { type: 'refused'; error: { problem: ProblemType; code: string; detail: string; errors?: FieldError[] } };
+
+/** Main → worker. */
+export type ToWriter =
+  | { type: 'records'; records: LearnerRecord[] }
+  | { type: 'end' }
+  | { type: 'chunkTaken' }
+  | { type: 'reportChunk'; data: Uint8Array }
+  | { type: 'reportEnd' }
+  | { type: 'answer'; id: number; value?: string; error?: string };
+
+const RECORDS_PER_MESSAGE = 100;
+/** Messages of records the worker may have unread; chunks of output the main thread may have unstored. */
+export const WINDOW = 4;
+
+/**
+ * The adapter's output for these records, written on a worker thread: the chunks as they come.
+ * Losses go to `ctx.loss` in order, `ctx.lossReport` is streamed to the worker when the adapter asks
+ * for it, and the kommun's signer signs for it here. Ending the iteration early stops the worker.
+ */
+export async function* exportInWorker(
+  spec: ExportSpec,
+  records: AsyncIterable<LearnerRecord>,
+  ctx: ExportContext,
+  heapMb: number,
+): AsyncGenerator<Buffer> {
+  const worker = startWorker(__dirname, 'export-conversion.worker', spec, heapMb);
+  const output = new MessageQueue<Buffer>();
+  const recordCredits = new Credits(WINDOW);
+  const post = (message: ToWriter) => worker.postMessage(message);
+  let stopped = false;
+
+  worker.on('message', (message: FromWriter) => {
+    switch (message.type) {
+      case 'recordsTaken':
+        return recordCredits.give();
+      case 'loss':
+        for (const entry of message.entries) ctx.loss(entry);
+        return;
+      case 'chunk':
+        return output.push(
+          Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength),
+        );
+      case 'lossReport':
+        return void streamReport(worker, ctx).catch((err: unknown) => output.fail(err));
+      case 'sign':
+      case 'keyId':
+        return void answer(worker, ctx.signer, message);
+      case 'done':
+        return output.end();
+      case 'refused': {
+        const { problem, code, detail, errors } = message.error;
+        return output.fail(new DomainError(problem, code, detail, errors));
+      }
+    }
+  });
+  worker.on('error', (err) => output.fail(err));
+  worker.on('exit', (code) => {
+    if (!stopped) output.fail(new Error(`the export worker stopped (exit code ${code}) before it finished`));
+  });
+
+  // Records go over in messages of a hundred, at most WINDOW messages ahead of the writer.
+  const feeding = (async () => {
+    let batch: LearnerRecord[] = [];
+    for await (const record of records) {
+      if (stopped) return;
+      batch.push(record);
+      if (batch.length < RECORDS_PER_MESSAGE) continue;
+      await recordCredits.take();
+      post({ type: 'records', records: batch });
+      batch = [];
+    }
+    if (batch.length > 0) {
+      await recordCredits.take();
+      post({ type: 'records', records: batch });
+    }
+    post({ type: 'end' });
+  })();
+  feeding.catch((err: unknown) => output.fail(err));
+
+  try {
+    for await (const chunk of output) {
+      yield chunk;
+      post({ type: 'chunkTaken' });
+    }
+    await feeding;
+  } finally {
+    stopped = true;
+    recordCredits.give(); // a feeder waiting for a credit sees `stopped` and ends
+    await worker.terminate();
+  }
+}
+
+async function streamReport(worker: Worker, ctx: ExportContext): Promise<void> {
+  if (!ctx.lossReport) throw new Error('the adapter asked for a loss report the export does not keep');
+  for await (const piece of ctx.lossReport()) {
+    worker.postMessage({ type: 'reportChunk', data: new Uint8Array(piece) } satisfies ToWriter);
+  }
+  worker.postMessage({ type: 'reportEnd' } satisfies ToWriter);
+}
+
+async function answer(worker: Worker, signer: KommunSigner | undefined, request: SignRequest): Promise<void> {
+  const reply = (value: { value?: string; error?: string }) =>
+    worker.postMessage({ type: 'answer', id: request.id, ...value } satisfies ToWriter);
+  try {
+    if (!signer) throw new Error('this export has no signer');
+    reply({
+      value:
+        request.type === 'sign'
+          ? await signer.signJwt(request.payload, request.header)
+          : await signer.keyId(request.alg),
+    });
+  } catch (err) {
+    reply({ error: err instanceof Error ? err.message : String(err) });
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts `<dir>/<name>.js` as a worker thread with its own heap of `heapMb`. From the TypeScript
+ * sources (jest runs them) there is no .js: the worker then compiles the sources as it loads them.
+ */
+export function startWorker(dir: string, name: string, workerData: unknown, heapMb: number): Worker {
+  const options = { workerData, resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  const compiled = join(dir, `${name}.js`);
+  if (existsSync(compiled)) return new Worker(compiled, options);
+  const source = join(dir, `${name}.ts`);
+  return new Worker(`require('@swc-node/register'); require(${JSON.stringify(source)});`, {
+    ...options,
+    eval: true,
+  });
+}
+
+/** A queue one side fills from messages and the other reads as an async iterable. */
+export class MessageQueue<T> implements AsyncIterable<T> {
+  private readonly items: T[] = [];
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.notify();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  fail(err: unknown): void {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+    this.notify();
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.items.length > 0) {
+        yield this.items.shift() as T;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+/** Counts what the other side may still send; `take` waits for a credit. */
+export class Credits {
+  private wake: (() => void) | undefined;
+
+  constructor(private available: number) {}
+
+  async take(): Promise<void> {
+    while (this.available === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.available--;
+  }
+
+  give(): void {
+    this.available++;
+    this.wake?.();
+    this.wake = undefined;
+  }
+}
