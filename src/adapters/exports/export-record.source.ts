@@ -7,7 +7,9 @@ import { TenantDb } from '../../database/tenant-db';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import type { LossEntry } from '../vendor-adapter.port';
 
-const PAGE = 500;
+// Two pages are in memory at once (one decided ahead): 200 records keep the main thread's heap small
+// while the export's writer works on its own thread.
+const PAGE = 200;
 
 /** What an export job hands its adapter: the kommun's records, as the decision point lets them go. */
 @Injectable()
