@@ -9,6 +9,7 @@ import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.p
 import { WINDOW, type ExportSpec, type FromWriter, type ToWriter } from './export-thread';
 
 const LOSSES_PER_MESSAGE = 500;
+const OUTPUT_CHUNK = 256 * 1024;
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -98,13 +99,25 @@ async function main(): Promise<void> {
   try {
     const adapter = findAdapter(spec.adapter);
     if (!adapter?.export) throw new Error(`adapter ${spec.adapter} cannot export`);
-    for await (const piece of adapter.export(records(), ctx)) {
+    // Writers yield small pieces (a line per person): they cross to the main thread in chunks.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const send = async () => {
       flushLosses();
+      if (pendingBytes === 0) return;
+      const data = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
       await chunkCredits.take();
+      post({ type: 'chunk', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    };
+    for await (const piece of adapter.export(records(), ctx)) {
       const data = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-      post({ type: 'chunk', data: new Uint8Array(data) });
+      pending.push(data);
+      pendingBytes += data.length;
+      if (pendingBytes >= OUTPUT_CHUNK) await send();
     }
-    flushLosses();
+    await send();
     post({ type: 'done' });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err; // reaches the main thread as the worker's 'error'

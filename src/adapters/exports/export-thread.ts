@@ -51,6 +51,7 @@ export type ToWriter =
 const RECORDS_PER_MESSAGE = 100;
 /** Messages of records the worker may have unread; chunks of output the main thread may have unstored. */
 export const WINDOW = 4;
+const REPORT_CHUNK = 256 * 1024;
 
 /**
  * The adapter's output for these records, written on a worker thread: the chunks as they come.
@@ -132,9 +133,25 @@ export async function* exportInWorker(
 
 async function streamReport(worker: Worker, ctx: ExportContext): Promise<void> {
   if (!ctx.lossReport) throw new Error('the adapter asked for a loss report the export does not keep');
+  // The report comes an entry at a time: it crosses in chunks.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const send = () => {
+    if (pendingBytes === 0) return;
+    const data = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    worker.postMessage({
+      type: 'reportChunk',
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    } satisfies ToWriter);
+  };
   for await (const piece of ctx.lossReport()) {
-    worker.postMessage({ type: 'reportChunk', data: new Uint8Array(piece) } satisfies ToWriter);
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (pendingBytes >= REPORT_CHUNK) send();
   }
+  send();
   worker.postMessage({ type: 'reportEnd' } satisfies ToWriter);
 }
 
