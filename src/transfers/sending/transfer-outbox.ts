@@ -151,7 +151,8 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
     const result = await this.client.post(`${peerUrl}/v1/transfers/inbox`, jwe);
     const detail = { transferId: row.id, jti: row.jti, attempt };
     if (result.kind === 'ok') {
-      await this.repository.markDelivered(kommunCode, row.id);
+      // The disclosure is in the audit log before the transfer shows as delivered: a crash between
+      // the two re-delivers (the receiver answers `duplicate`) and logs it twice, never not at all.
       await this.audit.record({
         ...base,
         ...where,
@@ -161,6 +162,7 @@ export class TransferOutbox implements OnModuleInit, OnApplicationBootstrap, Bef
         legalBasis: row.manifest?.legalBasis ?? null,
         detail: { ...detail, duplicate: result.body.duplicate === true },
       });
+      await this.repository.markDelivered(kommunCode, row.id);
     } else if (result.kind === 'retry') {
       const wait = Math.max(
         retryDelayMs(attempt, this.config.TRANSFER_RETRY_BASE_MS, this.config.TRANSFER_RETRY_MAX_MS),
