@@ -10,9 +10,14 @@ const ROOT = join(__dirname, '..', '..');
 const MASTER_KEY = require('node:crypto').randomBytes(32).toString('base64');
 // Exactly as `npm start` runs it (node flags included).
 // BENCH_NODE_ARGS adds flags in front, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
+const START_WORDS = require('../../package.json').scripts.start.split(' ');
+/** `NAME=value` words in front of `node` in the start script: the environment it starts with. */
+const START_ENV = Object.fromEntries(
+  START_WORDS.slice(0, START_WORDS.indexOf('node')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+);
 const START_ARGS = [
   ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
-  ...require('../../package.json').scripts.start.split(' ').slice(1),
+  ...START_WORDS.slice(START_WORDS.indexOf('node') + 1),
 ];
 
 const freePort = () =>
@@ -89,6 +94,7 @@ async function startService(env, { nodeFlags = [], readySeconds = 60 } = {}) {
       AUTH_ISSUERS_FILE: idp.file,
       // One benchmark person makes every request: the per-person limit (600/min) would measure 429s.
       RATE_LIMIT_PERSON: '1000000000',
+      ...START_ENV,
       ...env,
     },
     // BENCH_SERVICE_STDOUT=FILE keeps the service's output (with --trace-gc, say); by default it goes nowhere.
