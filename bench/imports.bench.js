@@ -179,8 +179,8 @@ async function main() {
     r.copy ? `| raw COPY of the resulting rows (ceiling) | ${fmt(r.copy.rate)} rows/s | 100% | |` : '',
     `| import, upload to succeeded | ${fmt(r.imp.seconds, 1)} s (${fmt(rate)} pupils/s; all staged at ${fmt(r.imp.value.stagedSeconds, 1)} s${cpu(r.imp)}) | ${r.copy ? pct(rate, r.copy.rate) + ' of COPY' : 'n/a'} | < 30 s, ≥ 50% of COPY |`,
     r.dry ? `| the same import as a dry run | ${fmt(r.dry.seconds, 1)} s (${cpu(r.dry).slice(2)}) | | |` : '',
-    r.exOneRoster ? `| export to OneRoster 1.2 (job + download) | ${fmt(r.exOneRoster.seconds, 1)} s (${fmt(r.exOneRoster.value.recordCount)} pupils, ${fmt(r.exOneRoster.value.disclosure.withheld)} withheld, ${fmt(r.exOneRoster.value.loss.count)} loss entries${cpu(r.exOneRoster)}) | | < 20 s |` : '',
-    r.exSs12000 ? `| export to SS 12000 (job + download) | ${fmt(r.exSs12000.seconds, 1)} s (${fmt(r.exSs12000.value.recordCount)} pupils, ${fmt(r.exSs12000.value.disclosure.withheld)} withheld, ${fmt(r.exSs12000.value.loss.count)} loss entries${cpu(r.exSs12000)}) | | < 20 s |` : '',
+    r.exOneRoster ? `| export to OneRoster 1.2 (job + download) | ${fmt(r.exOneRoster.seconds, 1)} s (${fmt(r.exOneRoster.value.recordCount)} pupils, ${fmt(r.exOneRoster.value.disclosure.withheld)} withheld, ${fmt(r.exOneRoster.value.loss.count)} loss entries, ${fmt(r.exOneRoster.value.file.size / 2 ** 20)} MB${cpu(r.exOneRoster)}) | | < 20 s |` : '',
+    r.exSs12000 ? `| export to SS 12000 (job + download) | ${fmt(r.exSs12000.seconds, 1)} s (${fmt(r.exSs12000.value.recordCount)} pupils, ${fmt(r.exSs12000.value.disclosure.withheld)} withheld, ${fmt(r.exSs12000.value.loss.count)} loss entries, ${fmt(r.exSs12000.value.file.size / 2 ** 20)} MB${cpu(r.exSs12000)}) | | < 20 s |` : '',
     `| peak RSS of the service | import ${fmt(r.importPeakMb)} MB${r.exportPeakMb ? `, exports ${fmt(r.exportPeakMb)} MB` : ''} | | < 512 MB |`,
   ].filter(Boolean);
   console.log(lines.join('\n'));

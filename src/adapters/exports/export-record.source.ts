@@ -7,9 +7,10 @@ import { TenantDb } from '../../database/tenant-db';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import type { LossEntry } from '../vendor-adapter.port';
 
-// Two pages are in memory at once (one decided ahead): 200 records keep the main thread's heap small
-// while the export's writer works on its own thread.
+// Three pages are in memory at once (two decided ahead): 200 records keep the main thread's heap
+// small while the export's writer works on its own thread.
 const PAGE = 200;
+const LOOKAHEAD = 2;
 
 /** What an export job hands its adapter: the kommun's records, as the decision point lets them go. */
 @Injectable()
@@ -41,14 +42,20 @@ export class ExportRecordSource {
         releases: await this.decisions.release(kommunCode, page, job.purpose, job.recipient, context),
       };
     };
-    // The next page is read and decided while the adapter works on this one: the database's time
-    // (reading, consents, the audit's commits) overlaps the conversion's.
-    let ahead = decided();
+    // The next pages are read and decided while the adapter works on this one: the database's time
+    // (reading, consents, the audit's commits) overlaps the conversion's, and no page waits for a
+    // round trip of its own.
+    const ahead: ReturnType<typeof decided>[] = [];
+    const readAhead = () => {
+      const next = decided();
+      next.catch(() => undefined); // rethrown when awaited below
+      ahead.push(next);
+    };
+    for (let i = 0; i < LOOKAHEAD; i++) readAhead();
     for (;;) {
-      const current = await ahead;
+      const current = await ahead.shift();
       if (!current) return;
-      ahead = decided();
-      ahead.catch(() => undefined); // rethrown when awaited above
+      readAhead();
       const { page, releases } = current;
       for (const { id } of page) {
         const release = releases.get(id)!;
