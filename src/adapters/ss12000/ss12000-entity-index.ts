@@ -46,6 +46,10 @@ const IGNORED_COLLECTIONS = new Set([
 ]); // prettier-ignore
 
 /** One entity per file, named after it: person.json, group.json. */
+/** A table's own entry: a key such as "constructor" must not find Object's. */
+const ownKind = (table: Readonly<Record<string, EntityKind>>, key: string): EntityKind | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 const SINGULAR: Readonly<Record<string, EntityKind>> = {
   person: 'person',
   organisation: 'organisation',
@@ -137,7 +141,9 @@ export class EntityIndex {
     } else if (
       isObj(value) &&
       !('id' in value) &&
-      Object.keys(value).some((k) => k.toLowerCase() in COLLECTIONS || k === 'deletedEntities')
+      Object.keys(value).some(
+        (k) => ownKind(COLLECTIONS, k.toLowerCase()) !== undefined || k === 'deletedEntities',
+      )
     ) {
       this.addBundle(value, file);
     } else {
@@ -170,7 +176,7 @@ export class EntityIndex {
           );
         continue;
       }
-      const kind = COLLECTIONS[name];
+      const kind = ownKind(COLLECTIONS, name);
       if (!kind) {
         if (!IGNORED_COLLECTIONS.has(name))
           this.fail('SS12000.UNRECOGNISED', file, at, `is not an SS 12000 collection`);
@@ -307,7 +313,7 @@ export function kindOfFileName(file: string): { kind: EntityKind } | undefined {
     .replace(/\.json$/i, '')
     .replace(/[-_ ]?(page)?[-_ ]?[0-9]*$/i, '')
     .toLowerCase();
-  const kind = COLLECTIONS[stem] ?? SINGULAR[stem];
+  const kind = ownKind(COLLECTIONS, stem) ?? ownKind(SINGULAR, stem);
   return kind ? { kind } : undefined;
 }
 

@@ -120,6 +120,12 @@ describe("Skolverket's reference samples", () => {
     expect(await importFile(join(SAMPLES, 'group_json.json'))).toEqual([]);
   });
 
+  it('reads a member named like a property of every object ("constructor") as the unknown collection it is', async () => {
+    const err = await refusal(importJson({ persons: [], constructor: [] }, 'bundle.json'));
+    expect(err.code).toBe('SS12000.UNRECOGNISED');
+    expect(err.errors).toEqual([expect.objectContaining({ file: 'bundle.json', pointer: '/constructor' })]);
+  });
+
   it('refuses activities_invalid.json, pointing at the id that is an array', async () => {
     const err = await refusal(importFile(join(SAMPLES, 'activities_invalid.json')));
     expect(err.code).toBe('SS12000.MALFORMED_ENTITY');
