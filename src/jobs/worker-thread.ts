@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DomainError, type FieldError } from '../common/problem/domain-error';
+import type { ProblemType } from '../common/problem/problem-types';
 
 /**
  * Starts `<dir>/<name>.js` as a worker thread with its own heap of `heapMb`. From the TypeScript
@@ -73,4 +75,36 @@ export class Credits {
     this.wake?.();
     this.wake = undefined;
   }
+}
+
+/** A DomainError as it crosses from a worker: the refusal of an input or an export as a whole. */
+export interface Refusal {
+  type: 'refused';
+  error: { problem: ProblemType; code: string; detail: string; errors?: FieldError[] };
+}
+
+export function refusalOf(err: DomainError): Refusal {
+  const { problem, code, detail, errors } = err;
+  return { type: 'refused', error: { problem, code, detail, errors } };
+}
+
+export function errorOf(refusal: Refusal): DomainError {
+  const { problem, code, detail, errors } = refusal.error;
+  return new DomainError(problem, code, detail, errors);
+}
+
+/**
+ * Fails `queue` when the worker throws, or stops before `stopped()` says the main thread stopped it
+ * (a worker ends only when terminated: its message port keeps it alive).
+ */
+export function watchWorker(
+  worker: Worker,
+  queue: MessageQueue<unknown>,
+  name: string,
+  stopped: () => boolean,
+): void {
+  worker.on('error', (err) => queue.fail(err));
+  worker.on('exit', (code) => {
+    if (!stopped()) queue.fail(new Error(`the ${name} stopped (exit code ${code}) before it finished`));
+  });
 }

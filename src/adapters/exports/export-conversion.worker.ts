@@ -2,7 +2,7 @@
 // records the main thread sends, and sends back the output, the losses, and its signing requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../../common/problem/domain-error';
-import { Credits, MessageQueue } from '../../jobs/worker-thread';
+import { Credits, MessageQueue, refusalOf } from '../../jobs/worker-thread';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import { findAdapter } from '../registry';
 import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.port';
@@ -122,11 +122,9 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(err instanceof DomainError)) throw err; // reaches the main thread as the worker's 'error'
     flushLosses();
-    const { problem, code, detail, errors } = err;
-    post({ type: 'refused', error: { problem, code, detail, errors } });
+    post(refusalOf(err));
   }
 }
 
-void main().catch((err: unknown) => {
-  throw err;
-});
+// A rejection ends the thread with the error, which the main thread reports.
+void main();

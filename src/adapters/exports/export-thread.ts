@@ -3,9 +3,14 @@
 // on the main thread, with the service's small heap, the collector took a fifth of an export. The
 // main thread reads, decides and audits (the database's work), the worker writes, each on a core.
 import type { Worker } from 'node:worker_threads';
-import { DomainError, type FieldError } from '../../common/problem/domain-error';
-import type { ProblemType } from '../../common/problem/problem-types';
-import { MessageQueue, startWorker, Credits } from '../../jobs/worker-thread';
+import {
+  Credits,
+  errorOf,
+  MessageQueue,
+  startWorker,
+  watchWorker,
+  type Refusal,
+} from '../../jobs/worker-thread';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.port';
 
@@ -37,7 +42,7 @@ export type FromWriter =
   | { type: 'lossReport' }
   | SignRequest
   | { type: 'done' }
-  | { type: 'refused'; error: { problem: ProblemType; code: string; detail: string; errors?: FieldError[] } };
+  | Refusal;
 
 /** Main → worker. */
 export type ToWriter =
@@ -88,16 +93,11 @@ export async function* exportInWorker(
         return void answer(worker, ctx.signer, message);
       case 'done':
         return output.end();
-      case 'refused': {
-        const { problem, code, detail, errors } = message.error;
-        return output.fail(new DomainError(problem, code, detail, errors));
-      }
+      case 'refused':
+        return output.fail(errorOf(message));
     }
   });
-  worker.on('error', (err) => output.fail(err));
-  worker.on('exit', (code) => {
-    if (!stopped) output.fail(new Error(`the export worker stopped (exit code ${code}) before it finished`));
-  });
+  watchWorker(worker, output, 'export worker', () => stopped);
 
   // Records go over in messages of a hundred, at most WINDOW messages ahead of the writer.
   const feeding = (async () => {

@@ -3,19 +3,11 @@
 // main thread it competed with the HTTP server and the staging for one core and, with the service's
 // small heap, drove the collector through the whole import. On its own thread it uses the second
 // core and its own heap, and the main thread only writes what arrives.
-import { DomainError, type FieldError } from '../../common/problem/domain-error';
-import type { ProblemType } from '../../common/problem/problem-types';
+import { errorOf, MessageQueue, startWorker, watchWorker, type Refusal } from '../../jobs/worker-thread';
 import type { ConversionSpec } from './conversion';
 import type { StagedItem } from './import-jobs.repository';
-import { startWorker } from '../../jobs/worker-thread';
 
-export type WorkerMessage =
-  | { type: 'batch'; items: StagedItem[] }
-  | { type: 'done' }
-  | {
-      type: 'refused';
-      error: { problem: ProblemType; code: string; detail: string; errors?: FieldError[] };
-    };
+export type WorkerMessage = { type: 'batch'; items: StagedItem[] } | { type: 'done' } | Refusal;
 
 export interface WorkerLimits {
   /** The worker's own old-generation heap, in MB. */
@@ -32,45 +24,21 @@ export async function* convertInWorker(
   limits: WorkerLimits,
 ): AsyncGenerator<StagedItem[]> {
   const worker = startWorker(__dirname, 'conversion.worker', spec, limits.heapMb);
-  const inbox: WorkerMessage[] = [];
-  let failure: Error | undefined;
-  let exitCode: number | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
+  const batches = new MessageQueue<StagedItem[]>();
+  let stopped = false;
   worker.on('message', (message: WorkerMessage) => {
-    inbox.push(message);
-    notify();
+    if (message.type === 'batch') batches.push(message.items);
+    else if (message.type === 'done') batches.end();
+    else batches.fail(errorOf(message));
   });
-  worker.on('error', (err) => {
-    failure = err;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    exitCode = code;
-    notify();
-  });
+  watchWorker(worker, batches, 'conversion worker', () => stopped);
   try {
-    for (;;) {
-      const message = inbox.shift();
-      if (!message) {
-        if (failure) throw failure;
-        if (exitCode !== undefined)
-          throw new Error(`the conversion worker stopped (exit code ${exitCode}) before it finished`);
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (message.type === 'done') return;
-      if (message.type === 'refused') {
-        const { problem, code, detail, errors } = message.error;
-        throw new DomainError(problem, code, detail, errors);
-      }
-      yield message.items;
+    for await (const items of batches) {
+      yield items;
       worker.postMessage({ type: 'ack' });
     }
   } finally {
+    stopped = true;
     await worker.terminate();
   }
 }

@@ -2,6 +2,7 @@
 // posts the staged rows back in batches, never more than WINDOW batches ahead of the staging.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../../common/problem/domain-error';
+import { Credits, refusalOf } from '../../jobs/worker-thread';
 import { convertForStaging, type ConversionSpec } from './conversion';
 import type { WorkerMessage } from './conversion-thread';
 
@@ -10,29 +11,22 @@ const WINDOW = 2;
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('conversion.worker runs only as a worker thread');
-  let credits = WINDOW;
-  let wake: (() => void) | undefined;
+  const credits = new Credits(WINDOW);
   port.on('message', (message: { type: 'ack' }) => {
-    if (message.type !== 'ack') return;
-    credits++;
-    wake?.();
+    if (message.type === 'ack') credits.give();
   });
   const post = (message: WorkerMessage) => port.postMessage(message);
   try {
     for await (const items of convertForStaging(workerData as ConversionSpec)) {
-      while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-      credits--;
+      await credits.take();
       post({ type: 'batch', items });
     }
     post({ type: 'done' });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err; // reaches the main thread as the worker's 'error'
-    const { problem, code, detail, errors } = err;
-    post({ type: 'refused', error: { problem, code, detail, errors } });
+    post(refusalOf(err));
   }
 }
 
-void main().catch((err: unknown) => {
-  // An uncaught rejection ends the thread with the error; the main thread reports it.
-  throw err;
-});
+// A rejection ends the thread with the error, which the main thread reports.
+void main();

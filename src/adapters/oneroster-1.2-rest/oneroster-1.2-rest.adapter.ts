@@ -1,4 +1,4 @@
-import { ONEROSTER_JSON_KEYS } from '../oneroster-1.2/json-source';
+import { rosterJsonLook } from '../oneroster-1.2/json-source';
 import { ONEROSTER_OPTIONS_SCHEMA, readOptions } from '../oneroster-1.2/oneroster-1.2.options';
 import { assembleRoster } from '../oneroster-1.2/roster-assembler';
 import { openRoster } from '../oneroster-1.2/roster-input';
@@ -31,17 +31,8 @@ export const oneRosterRestAdapter: VendorAdapter = {
       if (/manifest\.csv|\.csv/i.test(names)) return 0;
       return /(users|enrollments|orgs|classes|results)[^/]*\.json/i.test(names) ? 0.55 : 0;
     }
-    const text = head
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart();
-    if (!text.startsWith('{')) return 0;
-    const key = /^\{\s*"([A-Za-z]+)"\s*:/.exec(text)?.[1];
-    if (key && ONEROSTER_JSON_KEYS.includes(key) && text.includes('"sourcedId"')) return 0.9;
-    return text.includes('"sourcedId"') &&
-      /"(users|enrollments|orgs|classes|lineItems|results)"\s*:/.test(text)
-      ? 0.65
-      : 0;
+    const look = rosterJsonLook(head);
+    return look === 'keyed' ? 0.9 : look === 'mentioned' ? 0.65 : 0;
   },
 
   async *import(input, ctx): AsyncGenerator<ImportItem> {

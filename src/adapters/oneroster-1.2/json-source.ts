@@ -47,8 +47,24 @@ const SINGLES: Readonly<Record<string, OrFile>> = {
   scoreScale: 'scoreScales',
 };
 
-/** The top-level keys that make a JSON document a OneRoster response (used by sniff too). */
-export const ONEROSTER_JSON_KEYS = [...Object.keys(COLLECTIONS), ...Object.keys(SINGLES)];
+/** The top-level keys that make a JSON document a OneRoster response. */
+const ONEROSTER_JSON_KEYS = [...Object.keys(COLLECTIONS), ...Object.keys(SINGLES)];
+
+/**
+ * How a document's first bytes look as a OneRoster response, for the two bindings' sniffers:
+ * `keyed` when it opens with a OneRoster key and holds sourcedIds, `mentioned` when it only names a
+ * collection somewhere beside sourcedIds.
+ */
+export function rosterJsonLook(head: Buffer): 'keyed' | 'mentioned' | undefined {
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (!text.startsWith('{') || !text.includes('"sourcedId"')) return undefined;
+  const key = /^\{\s*"([A-Za-z]+)"\s*:/.exec(text)?.[1];
+  if (key && ONEROSTER_JSON_KEYS.includes(key)) return 'keyed';
+  return /"(users|enrollments|orgs|classes|lineItems|results)"\s*:/.test(text) ? 'mentioned' : undefined;
+}
 
 export interface Item {
   value: Json;

@@ -1,5 +1,5 @@
 import type { ImportItem, VendorAdapter } from '../vendor-adapter.port';
-import { ONEROSTER_JSON_KEYS } from './json-source';
+import { rosterJsonLook } from './json-source';
 import { ONEROSTER_OPTIONS_SCHEMA, readOptions } from './oneroster-1.2.options';
 import { assembleRoster } from './roster-assembler';
 import { openRoster } from './roster-input';
@@ -30,17 +30,8 @@ export const oneRosterAdapter: VendorAdapter = {
       if (/(users|enrollments|orgs|classes|results)[^/]*\.json/i.test(names)) return 0.5;
       return fileName?.toLowerCase().includes('oneroster') ? 0.3 : 0.05;
     }
-    const text = head
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart();
-    if (!text.startsWith('{')) return 0;
-    const key = /^\{\s*"([A-Za-z]+)"\s*:/.exec(text)?.[1];
-    if (key && ONEROSTER_JSON_KEYS.includes(key) && text.includes('"sourcedId"')) return 0.85;
-    return text.includes('"sourcedId"') &&
-      /"(users|enrollments|orgs|classes|lineItems|results)"\s*:/.test(text)
-      ? 0.6
-      : 0;
+    const look = rosterJsonLook(head);
+    return look === 'keyed' ? 0.85 : look === 'mentioned' ? 0.6 : 0;
   },
 
   async *import(input, ctx): AsyncGenerator<ImportItem> {
