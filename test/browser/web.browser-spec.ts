@@ -15,8 +15,9 @@ import {
   type AxeViolation,
   type Instance,
 } from './browser-harness';
+import { SAMPLES as SAMPLES_ROOT } from '../helpers/samples';
 
-const SAMPLE = join(__dirname, '..', '..', '..', 'shared', 'samples', 'oneroster');
+const SAMPLE = join(SAMPLES_ROOT, 'oneroster');
 
 /**
  * The pages in a real browser against the built service on its embedded database, as `npm start`

@@ -6,10 +6,10 @@ import { authAs } from '../helpers/auth';
 import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
+import { SAMPLES } from '../helpers/samples';
 
 const fixture = (adapter: string, file: string) =>
   readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
-const SAMPLES = join(__dirname, '../../../shared/samples');
 
 describe('imports', () => {
   let t: TestApp;

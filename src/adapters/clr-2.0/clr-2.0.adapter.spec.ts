@@ -20,8 +20,9 @@ import type {
   LossEntry,
 } from '../vendor-adapter.port';
 import { clrAdapter } from './clr-2.0.adapter';
+import { SAMPLES as SAMPLES_ROOT } from '../../../test/helpers/samples';
 
-const SAMPLES = join(__dirname, '../../../../shared/samples/clr-ob3');
+const SAMPLES = join(SAMPLES_ROOT, 'clr-ob3');
 const FIXTURES = join(__dirname, 'fixtures');
 const NOW = new Date('2026-08-20T09:30:00.123Z');
 const ISSUER = 'https://portabel.test/kommuner/1980';

@@ -21,8 +21,9 @@ import type { AdapterInput, ImportItem, LossEntry } from '../vendor-adapter.port
 import { elmoAdapter, elmoDocument } from './elmo.adapter';
 import { readElmoOptions } from './elmo-options';
 import { readZipEntries } from './elmo-zip';
+import { SAMPLES as SAMPLES_ROOT } from '../../../test/helpers/samples';
 
-const SAMPLE = resolve(__dirname, '../../../../shared/samples/elmo/example.xml');
+const SAMPLE = resolve(SAMPLES_ROOT, 'elmo/example.xml');
 const FIXTURES = join(__dirname, 'fixtures');
 const NOW = new Date('2026-01-15T10:00:00Z');
 const PROVENANCE = {

@@ -9,9 +9,10 @@ import type { ImportItem } from '../vendor-adapter.port';
 import { oneRosterAdapter } from './oneroster-1.2.adapter';
 import { exportRecords, importBytes, importFile, lossOf } from './testing/run-adapter';
 import { csvRows, unzip, zipFiles } from './testing/zip-files';
+import { SAMPLES as SAMPLES_ROOT } from '../../../test/helpers/samples';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const SAMPLE = join(__dirname, '../../../../shared/samples/oneroster');
+const SAMPLE = join(SAMPLES_ROOT, 'oneroster');
 
 type RecordItem = Extract<ImportItem, { kind: 'record' }>;
 

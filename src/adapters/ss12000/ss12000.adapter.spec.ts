@@ -15,9 +15,10 @@ import { AdapterInputError } from '../adapter-input.errors';
 import { jsonErrorOffset, lineColumn } from '../shared/json-syntax';
 import type { ImportContext, ImportItem } from '../vendor-adapter.port';
 import { ss12000Adapter } from './ss12000.adapter';
+import { SAMPLES as SAMPLES_ROOT } from '../../../test/helpers/samples';
 
 const FIXTURES = join(__dirname, 'fixtures');
-const SAMPLES = join(__dirname, '../../../../shared/samples/ss12000');
+const SAMPLES = join(SAMPLES_ROOT, 'ss12000');
 const NOW = new Date('2026-01-15T10:00:00Z');
 const ctx: ImportContext = { platformId: 'vklass-vasteras', options: {}, kommunCode: '1980', now: NOW };
 

@@ -9,8 +9,9 @@ import { generatePupils } from '../../seed/pupil-generator';
 import type { AdapterInputError } from '../adapter-input.errors';
 import type { AdapterInput, ExportContext, ImportItem, LossEntry } from '../vendor-adapter.port';
 import { xapiAdapter } from './xapi.adapter';
+import { SAMPLES as SAMPLES_ROOT } from '../../../test/helpers/samples';
 
-const SAMPLES = join(__dirname, '../../../../shared/samples/xapi');
+const SAMPLES = join(SAMPLES_ROOT, 'xapi');
 const FIXTURES = join(__dirname, 'fixtures');
 const NOW = new Date('2026-08-20T09:30:00Z');
 const TEMPLATES = ['default', 'attachment', 'context', 'result'].map((t) => `statement-template-${t}.json`);
