@@ -226,6 +226,26 @@ describe('the service process', () => {
     }
     expect(done).toMatchObject({ state: 'succeeded', counts: { created: 1200, rejected: 0 } });
     expect(done.attempts).toBeGreaterThanOrEqual(2);
+    const scratch = dbEnv().DATABASE_URL;
+    if (scratch) {
+      // A bulk import refreshes the planner's statistics itself (autovacuum may be off, or minutes
+      // away): ANALYZE, counted apart from autovacuum's, once the job has succeeded.
+      const client = new Client({ connectionString: scratch });
+      await client.connect();
+      try {
+        let analyzed = 0;
+        for (let i = 0; i < 100 && analyzed === 0; i++) {
+          const { rows } = await client.query<{ n: string }>(
+            `SELECT analyze_count AS n FROM pg_stat_user_tables WHERE relname = 'learner_records'`,
+          );
+          analyzed = Number(rows[0]?.n ?? 0);
+          if (analyzed === 0) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(analyzed).toBeGreaterThan(0);
+      } finally {
+        await client.end();
+      }
+    }
     let count = 0;
     const ids = new Set<string>();
     for (let cursor: string | null = ''; cursor !== null;) {

@@ -294,6 +294,17 @@ export class ImportJobsRepository {
     return { ...upserts, deleted: deletions.deleted };
   }
 
+  /**
+   * Refreshes the planner's statistics of the learner records after an import changed many of them.
+   * A bulk load leaves them stale until autovacuum's next analyze (which may be off, or minutes
+   * away); meanwhile the planner guesses one row per kommun and an export's paging reads every
+   * record of the kommun for each page. Runs as the service's own role (the table's owner), outside
+   * any tenant; a role that may not analyze only gets PostgreSQL's warning.
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.dataSource.query('ANALYZE learner_records');
+  }
+
   async finish(
     tx: TenantTx,
     kommunCode: string,

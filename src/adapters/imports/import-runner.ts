@@ -18,6 +18,8 @@ import { ImportJobRow, ImportJobsRepository } from './import-jobs.repository';
 
 export const IMPORT_QUEUE = 'import';
 const STAGE_BATCH = 200;
+/** Records an import must write before the planner's statistics are refreshed (see refreshStatistics). */
+const ANALYZE_AFTER = 1000;
 
 /**
  * Runs an import job, resumably: the adapter's items are staged in input order with the job's
@@ -82,7 +84,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
         if (err instanceof DomainError) return await this.fail(job, 'failed', err);
         throw err; // a database or programming fault: the queue retries, and staging resumes
       }
-      await this.conclude(job);
+      const written = await this.conclude(job);
+      if (written >= ANALYZE_AFTER) await this.refreshStatistics(job.id);
     } catch (err) {
       this.logger.error({ err: loggableError(err), jobId }, 'import attempt failed; it will be retried');
       throw err;
@@ -118,13 +121,14 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     await writing;
   }
 
-  private async conclude(job: ImportJobRow): Promise<void> {
-    await this.db.transaction(job.kommunCode, async (tx) => {
+  /** Concludes the job; the number of learner records it wrote (created, updated or deleted). */
+  private async conclude(job: ImportJobRow): Promise<number> {
+    return this.db.transaction(job.kommunCode, async (tx) => {
       const [current] = await tx.query<{ state: string }>(
         `SELECT state FROM import_jobs WHERE id = $1 FOR UPDATE`,
         [job.id],
       );
-      if (current?.state !== 'running') return; // another attempt concluded it meanwhile
+      if (current?.state !== 'running') return 0; // another attempt concluded it meanwhile
       const plan = await this.repository.plan(tx, job);
       const counts = {
         created: plan.created,
@@ -151,18 +155,30 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
           problem: { ...problem },
           total,
         });
-        return;
+        return 0;
       }
+      let written = 0;
       if (!job.dryRun) {
         const applied = await this.repository.apply(tx, job);
         Object.assign(counts, applied);
+        written = applied.created + applied.updated + applied.deleted;
       }
       await this.repository.finish(tx, job.kommunCode, job.id, 'succeeded', {
         counts,
         loss: plan.loss,
         total,
       });
+      return written;
     });
+  }
+
+  /** After the job has succeeded: its outcome stands whether or not the statistics could be refreshed. */
+  private async refreshStatistics(jobId: string): Promise<void> {
+    try {
+      await this.repository.refreshStatistics();
+    } catch (err) {
+      this.logger.warn({ err: loggableError(err), jobId }, 'could not refresh the learner records\' statistics');
+    }
   }
 
   private async fail(job: ImportJobRow, state: 'failed', err: DomainError): Promise<void> {

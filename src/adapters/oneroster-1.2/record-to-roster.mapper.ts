@@ -23,7 +23,7 @@ import { EXT, type OrFile } from './oneroster-1.2.columns';
 import type { OneRosterOptions } from './oneroster-1.2.options';
 import { addDays } from './oneroster-dates';
 import { contactWithheldReason } from './protected-contact';
-import { stableId } from './stable-ids';
+import { prefixedStableId, stableId } from './stable-ids';
 
 /** A row by column name. */
 export type Row = Record<string, string>;
@@ -419,11 +419,11 @@ class RecordWriter {
       this.lost('dropped', `${pointer}/adaptedStudyPlan`, 'OneRoster results have no anpassad studiegång');
 
     const teacher = grade.gradingTeacher;
-    if (teacher) this.teacher(teacher, `${pointer}/gradingTeacher/name`);
+    const teacherId = teacher ? this.teacherId(teacher) : '';
+    if (teacher) this.teacher(teacher, teacherId, `${pointer}/gradingTeacher/name`);
     const category = categoryId(grade.final, grade.trial);
     // The line item's id is its whole content, so the rows behind it are built once per export.
-    const teacherId = teacher ? this.teacherId(teacher) : '';
-    const lineItemId = `betyg-${stableId('lineItem', schoolOrg, courseId, session, teacherId, category, grade.gradeScale, grade.curriculum ?? '', session ? '' : grade.registeredDate)}`;
+    const lineItemId = prefixedStableId('betyg-', 'lineItem', schoolOrg, courseId, session, teacherId, category, grade.gradeScale, grade.curriculum ?? '', session ? '' : grade.registeredDate);
     const classId = this.env.known?.('lineItems', lineItemId)
       ? (this.env.classOf?.(lineItemId) ?? '')
       : this.gradeContext(grade, { lineItemId, schoolOrg, courseId, session, category, teacherId });
@@ -466,7 +466,7 @@ class RecordWriter {
       {},
     );
     if (session) this.termSession(grade.semester as 'HT' | 'VT', grade.year as number);
-    const classId = `betyg-${stableId('class', schoolOrg, courseId, session, teacherId)}`;
+    const classId = prefixedStableId('betyg-', 'class', schoolOrg, courseId, session, teacherId);
     this.shared(
       'classes',
       classId,
@@ -538,9 +538,8 @@ class RecordWriter {
     return this.variantOf('teacher', teacher.id, teacher.name ?? '');
   }
 
-  private teacher(teacher: NonNullable<Grade['gradingTeacher']>, namePointer: string): void {
+  private teacher(teacher: NonNullable<Grade['gradingTeacher']>, id: string, namePointer: string): void {
     const name = teacher.name ?? '';
-    const id = this.teacherId(teacher);
     const space = name.indexOf(' ');
     const givenName = space < 0 ? name : name.slice(0, space);
     const familyName = space < 0 ? '' : name.slice(space + 1);

@@ -99,8 +99,8 @@ export async function buildRoster(
   const opts = readOptions(ctx.options);
   const shared = new Map<OrFile, Map<string, SharedEntry>>();
   const classColumn = OR_FILES.lineItems.columns.indexOf('classSourcedId');
-  /** How each shared thing was first described, to give a differing description its own variant. */
-  const firstSeen = new Map<string, string>();
+  /** How each shared thing was first described (by kind, then id), to give a differing description its own variant. */
+  const firstSeen = new Map<string, Map<string, string>>();
   const env = {
     ctx,
     opts,
@@ -108,9 +108,10 @@ export async function buildRoster(
     known: (file: OrFile, key: string) => shared.get(file)?.has(key) ?? false,
     classOf: (lineItemId: string) => shared.get('lineItems')?.get(lineItemId)?.cells[classColumn],
     variant: (kind: string, id: string, content: string) => {
-      const key = `${kind}\u0000${id}`;
-      const first = firstSeen.get(key);
-      if (first === undefined) firstSeen.set(key, content);
+      let seen = firstSeen.get(kind);
+      if (!seen) firstSeen.set(kind, (seen = new Map()));
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, content);
       return first === undefined || first === content ? id : variantId(id, content);
     },
   };
@@ -118,11 +119,18 @@ export async function buildRoster(
     opts.civicNo?.export && !OR_FILES.users.columns.includes(opts.civicNo.column)
       ? opts.civicNo.column
       : undefined;
-  const columns = (file: OrFile): string[] => [
-    ...OR_FILES[file].columns,
-    ...(OR_FILES[file].ext ?? []),
-    ...(file === 'users' && civicColumn ? [civicColumn] : []),
-  ];
+  // Each file's columns, made once (a row is written half a million times in a kommun's export).
+  const columnsOf = new Map<OrFile, string[]>(
+    (Object.keys(OR_FILES) as OrFile[]).map((file) => [
+      file,
+      [
+        ...OR_FILES[file].columns,
+        ...(OR_FILES[file].ext ?? []),
+        ...(file === 'users' && civicColumn ? [civicColumn] : []),
+      ],
+    ]),
+  );
+  const columns = (file: OrFile): string[] => columnsOf.get(file) as string[];
   const own = new Map<OrFile, SortedRows>(
     WRITTEN.filter((f) => f !== 'users').map((f) => [f, new SortedRows()]),
   );

@@ -6,11 +6,19 @@ import { createHash } from 'node:crypto';
  * and ids stay stable between exports.
  */
 export function stableId(...parts: string[]): string {
-  const name = parts.join('\u0000');
+  return prefixedStableId('', ...parts);
+}
+
+/**
+ * `prefix` + stableId(parts), the same string each time for the same parts: a writer that looks the id
+ * up in its tables (half a million times in a kommun's export) finds it hashed already.
+ */
+export function prefixedStableId(prefix: string, ...parts: string[]): string {
+  const name = `${prefix}\u0001${parts.join('\u0000')}`;
   const known = cache.get(name);
   if (known !== undefined) return known;
   if (cache.size >= 100_000) cache.clear();
-  const id = uuidOf(name);
+  const id = prefix + uuidOf(parts.join('\u0000'));
   cache.set(name, id);
   return id;
 }
