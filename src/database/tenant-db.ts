@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Sql, sql } from './sql';
@@ -19,6 +20,11 @@ function enterTenant(kommunCode: string): Sql {
 /** A transaction of one kommun, on one connection: parameterised queries, bound to that kommun. */
 export interface TenantTx {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * The bytes of `COPY (…) TO STDOUT`, whole: for output that must not pass through the driver's text
+   * decoding (binary COPY, see copy-binary.ts). The caller bounds its size.
+   */
+  copyOut(text: string): Promise<Buffer>;
   /** For statements whose affected-row count matters (UPDATE, DELETE). */
   execute(text: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
 }
@@ -66,6 +72,11 @@ export class TenantDb {
       await client.query(`BEGIN;\n${this.enter(kommunCode)}`);
       const tx: TenantTx = {
         query: async (text, params) => (await client.query(text, params)).rows,
+        copyOut: async (text) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of client.query(copyTo(text)) as AsyncIterable<Buffer>) chunks.push(chunk);
+          return Buffer.concat(chunks);
+        },
         execute: async (text, params) => {
           const r = await client.query(text, params);
           return { rows: r.rows, rowCount: r.rowCount ?? 0 };
