@@ -13,6 +13,7 @@ export const ADAPTER_PROBLEMS = {
   formatUnknown: t('format-unknown', 422, 'The format of the file could not be recognised'),
   directionUnsupported: t('direction-unsupported', 422, 'The adapter cannot do that'),
   deletionThreshold: t('deletion-threshold', 409, 'The import would delete too many pupils'),
+  importTooLarge: t('import-too-large', 422, 'The input needs more memory than a conversion may use'),
   exportNotReady: t('export-not-ready', 409, 'The export is not finished'),
 };
 

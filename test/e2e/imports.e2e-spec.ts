@@ -228,3 +228,41 @@ describe('imports', () => {
     expectProblem(peek, 404, 'import-not-found', 'IMPORT.NOT_FOUND');
   });
 });
+
+describe('an import larger than a conversion may hold', () => {
+  let t: TestApp;
+
+  // The smallest heap the configuration allows, and a file whose values alone are larger.
+  beforeAll(async () => {
+    t = await createTestApp({ CONVERSION_WORKER_HEAP_MB: '64' });
+  });
+  afterAll(() => t.close());
+
+  it('fails the job with the reason and the limit, once, and writes nothing', async () => {
+    const kommun = await createKommun(t);
+    const registrar = await authAs(t, { role: 'registrar', kommun });
+    const persons = Array.from({ length: 100 }, (_, i) => ({
+      id: `person-${i}`,
+      givenName: 'a'.repeat(1_000_000),
+      familyName: 'Stor',
+    }));
+    const started = await request(t.server)
+      .post(`/v1/kommuner/${kommun}/imports?format=ss12000`)
+      .set(registrar)
+      .set('content-type', 'application/json')
+      .serialize((b: unknown) => b as string)
+      .send(JSON.stringify({ data: persons, pageToken: null }));
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (let i = 0; i < 600 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await request(t.server).get(`/v1/kommuner/${kommun}/imports/${job.id}`).set(registrar)).body;
+    }
+    expect(job.state).toBe('failed');
+    expect(job.attempts).toBe(1);
+    expect(job.problem).toMatchObject({ type: 'urn:portabel:problem:import-too-large', status: 422 });
+    expect(job.problem.detail).toMatch(/64 MB, CONVERSION_WORKER_HEAP_MB/);
+    const records = await request(t.server).get(`/v1/kommuner/${kommun}/records`).set(registrar);
+    expect(records.body.data).toEqual([]);
+  }, 120_000);
+});

@@ -3,7 +3,9 @@
 // main thread it competed with the HTTP server and the staging for one core and, with the service's
 // small heap, drove the collector through the whole import. On its own thread it uses the second
 // core and its own heap, and the main thread only writes what arrives.
+import { DomainError } from '../../common/problem/domain-error';
 import { errorOf, MessageQueue, startWorker, watchWorker, type Refusal } from '../../jobs/worker-thread';
+import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import type { ConversionSpec } from './conversion';
 import type { StagedItem } from './import-jobs.repository';
 
@@ -31,6 +33,11 @@ export async function* convertInWorker(
     else if (message.type === 'done') batches.end();
     else batches.fail(errorOf(message));
   });
+  // Out of its heap, the same input fails the same way every time: the job fails with the reason
+  // (a retry would only repeat it), and nothing is written.
+  worker.on('error', (err: Error & { code?: string }) => {
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') batches.fail(tooLarge(spec, limits));
+  });
   watchWorker(worker, batches, 'conversion worker', () => stopped);
   try {
     for await (const items of batches) {
@@ -41,4 +48,14 @@ export async function* convertInWorker(
     stopped = true;
     await worker.terminate();
   }
+}
+
+function tooLarge(spec: ConversionSpec, limits: WorkerLimits): DomainError {
+  const detail =
+    `Converting this ${Math.round(spec.size / 2 ** 20)} MB input (${spec.adapter}) needs more memory than ` +
+    `a conversion may use (${limits.heapMb} MB, CONVERSION_WORKER_HEAP_MB). Import it in smaller parts ` +
+    '(one school unit or collection at a time), or ask the operator to raise the limit. Nothing was written.';
+  return new DomainError(ADAPTER_PROBLEMS.importTooLarge, 'IMPORT.TOO_LARGE', detail, [
+    { ...(spec.fileName !== undefined ? { file: spec.fileName } : {}), pointer: '', detail },
+  ]);
 }
