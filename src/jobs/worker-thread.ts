@@ -19,6 +19,21 @@ export function startWorker(dir: string, name: string, workerData: unknown, heap
   });
 }
 
+/**
+ * --max-old-space-size as node was started (NODE_OPTIONS, then its arguments; the last one counts).
+ * V8 applies it to every isolate, over a worker's own resourceLimits: measured, under
+ * `node --max-old-space-size=256` a worker asked for 2048 MB and one asked for 96 MB both get 256 MB.
+ * Only without the flag does a worker's own limit (CONVERSION_WORKER_HEAP_MB) hold.
+ */
+export function processHeapFlagMb(): number | undefined {
+  let found: number | undefined;
+  for (const word of [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]) {
+    const match = /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(word);
+    if (match) found = Number(match[1]);
+  }
+  return found;
+}
+
 /** A queue one side fills from messages and the other reads as an async iterable. */
 export class MessageQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];

@@ -4,7 +4,14 @@
 // small heap, drove the collector through the whole import. On its own thread it uses the second
 // core and its own heap, and the main thread only writes what arrives.
 import { DomainError } from '../../common/problem/domain-error';
-import { errorOf, MessageQueue, startWorker, watchWorker, type Refusal } from '../../jobs/worker-thread';
+import {
+  errorOf,
+  MessageQueue,
+  processHeapFlagMb,
+  startWorker,
+  watchWorker,
+  type Refusal,
+} from '../../jobs/worker-thread';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import type { ConversionSpec } from './conversion';
 import type { StagedItem } from './import-jobs.repository';
@@ -12,7 +19,7 @@ import type { StagedItem } from './import-jobs.repository';
 export type WorkerMessage = { type: 'batch'; items: StagedItem[] } | { type: 'done' } | Refusal;
 
 export interface WorkerLimits {
-  /** The worker's own old-generation heap, in MB. */
+  /** The worker's own old-generation heap, in MB, as asked for (see workerHeapMb for what it gets). */
   heapMb: number;
 }
 
@@ -51,10 +58,15 @@ export async function* convertInWorker(
 }
 
 function tooLarge(spec: ConversionSpec, limits: WorkerLimits): DomainError {
+  const flag = processHeapFlagMb();
+  const limit =
+    flag !== undefined
+      ? `${flag} MB: node's --max-old-space-size, which V8 applies to every thread`
+      : `${limits.heapMb} MB, CONVERSION_WORKER_HEAP_MB`;
   const detail =
     `Converting this ${Math.round(spec.size / 2 ** 20)} MB input (${spec.adapter}) needs more memory than ` +
-    `a conversion may use (${limits.heapMb} MB, CONVERSION_WORKER_HEAP_MB). Import it in smaller parts ` +
-    '(one school unit or collection at a time), or ask the operator to raise the limit. Nothing was written.';
+    `a conversion may use (${limit}). Import it in smaller parts (one school unit or collection at a ` +
+    'time), or ask the operator to raise the limit. Nothing was written.';
   return new DomainError(ADAPTER_PROBLEMS.importTooLarge, 'IMPORT.TOO_LARGE', detail, [
     { ...(spec.fileName !== undefined ? { file: spec.fileName } : {}), pointer: '', detail },
   ]);

@@ -11,6 +11,7 @@ import { loggableError } from '../../common/problem/error-mapping';
 import { problemDocument } from '../../common/problem/problem';
 import { TenantDb } from '../../database/tenant-db';
 import { JobQueue } from '../../jobs/job-queue.service';
+import { processHeapFlagMb } from '../../jobs/worker-thread';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import type { ConversionSpec } from './conversion';
 import { convertInWorker } from './conversion-thread';
@@ -42,6 +43,12 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
+    const flag = processHeapFlagMb();
+    if (flag !== undefined && flag !== this.config.CONVERSION_WORKER_HEAP_MB)
+      this.logger.warn(
+        `CONVERSION_WORKER_HEAP_MB=${this.config.CONVERSION_WORKER_HEAP_MB} has no effect: node runs with ` +
+          `--max-old-space-size=${flag}, which V8 applies to the conversion threads too; change that instead`,
+      );
     this.queue.register<{ jobId: string; kommunCode: string }>(
       IMPORT_QUEUE,
       (data) => this.run(data.kommunCode, data.jobId),

@@ -16,29 +16,29 @@ const MAX_ROUNDS = 8;
 /**
  * Joins the input's entities into one record per pupil: a person with an enrolment, a placement, a group
  * membership, a grade or aggregated attendance. Persons who are only responsibles or staff are not pupils.
- * Records come in the order of the persons in the input, then the deletions.
+ * Records come one at a time (a kommun's records are never all built at once), in the order of the
+ * persons in the input, then the deletions; a dangling reference refuses the input before the first.
  */
-export function joinPupils(
+export function* joinPupils(
   index: EntityIndex,
   ctx: ImportContext,
   options: Ss12000ImportOptions,
   version: string,
-): ImportItem[] {
+): Generator<ImportItem> {
   const persons = index.of('person');
   const links = linksByPerson(index);
   if (persons.size > 0) refuseDangling(links, persons);
-  const items: ImportItem[] = [];
   for (const [id, person] of persons) {
     const own = links.get(id);
     const enrolled = Array.isArray(person.value.enrolments) && person.value.enrolments.length > 0;
     if (!enrolled && !own) continue;
-    items.push(pupilItem(new ImportScope(index, ctx, options, version), person, own ?? noLinks()));
+    yield pupilItem(new ImportScope(index, ctx, options, version), person, own ?? noLinks());
+    links.delete(id); // what joined this pupil is not needed again
   }
   for (const deleted of index.deletedPersons) {
     const { id, ...source } = deleted;
-    items.push({ kind: 'deletion', sourcePlatform: ctx.platformId, sourceId: id, source });
+    yield { kind: 'deletion', sourcePlatform: ctx.platformId, sourceId: id, source };
   }
-  return items;
 }
 
 const noLinks = (): PupilLinks => ({ placements: [], memberships: [], grades: [], attendance: [] });
