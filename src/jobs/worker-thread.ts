@@ -110,15 +110,19 @@ export function errorOf(refusal: Refusal): DomainError {
 
 /**
  * Fails `queue` when the worker throws, or stops before `stopped()` says the main thread stopped it
- * (a worker ends only when terminated: its message port keeps it alive).
+ * (a worker ends only when terminated: its message port keeps it alive). A worker out of its heap
+ * fails it with `outOfMemory()` when given: the same work would run out the same way again.
  */
 export function watchWorker(
   worker: Worker,
   queue: MessageQueue<unknown>,
   name: string,
   stopped: () => boolean,
+  outOfMemory?: () => Error,
 ): void {
-  worker.on('error', (err) => queue.fail(err));
+  worker.on('error', (err: Error & { code?: string }) =>
+    queue.fail(outOfMemory && err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? outOfMemory() : err),
+  );
   worker.on('exit', (code) => {
     if (!stopped()) queue.fail(new Error(`the ${name} stopped (exit code ${code}) before it finished`));
   });

@@ -19,7 +19,7 @@ import type { StagedItem } from './import-jobs.repository';
 export type WorkerMessage = { type: 'batch'; items: StagedItem[] } | { type: 'done' } | Refusal;
 
 export interface WorkerLimits {
-  /** The worker's own old-generation heap, in MB, as asked for (see workerHeapMb for what it gets). */
+  /** The worker's own old-generation heap, in MB, as asked for (processHeapFlagMb says when it holds). */
   heapMb: number;
 }
 
@@ -42,10 +42,7 @@ export async function* convertInWorker(
   });
   // Out of its heap, the same input fails the same way every time: the job fails with the reason
   // (a retry would only repeat it), and nothing is written.
-  worker.on('error', (err: Error & { code?: string }) => {
-    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') batches.fail(tooLarge(spec, limits));
-  });
-  watchWorker(worker, batches, 'conversion worker', () => stopped);
+  watchWorker(worker, batches, 'conversion worker', () => stopped, () => tooLarge(spec, limits));
   try {
     for await (const items of batches) {
       yield items;

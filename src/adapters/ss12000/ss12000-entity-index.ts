@@ -45,11 +45,11 @@ const IGNORED_COLLECTIONS = new Set([
   'schoolunitofferings', 'studyplans', 'leaveofabsences', 'schoolunitgroups', 'subscriptions', 'meta',
 ]); // prettier-ignore
 
-/** One entity per file, named after it: person.json, group.json. */
 /** A table's own entry: a key such as "constructor" must not find Object's. */
 const ownKind = (table: Readonly<Record<string, EntityKind>>, key: string): EntityKind | undefined =>
   Object.hasOwn(table, key) ? table[key] : undefined;
 
+/** One entity per file, named after it: person.json, group.json. */
 const SINGULAR: Readonly<Record<string, EntityKind>> = {
   person: 'person',
   organisation: 'organisation',
