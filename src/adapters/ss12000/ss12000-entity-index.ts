@@ -1,6 +1,7 @@
 import type { FieldError } from '../../common/problem/domain-error';
 import { AdapterInputError } from '../adapter-input.errors';
-import type { InputDocument } from './ss12000-input.reader';
+import { SpillFile, type SpillPlace } from '../shared/spill-file';
+import type { InputPart } from './ss12000-input.reader';
 
 export type Obj = Record<string, unknown>;
 
@@ -104,51 +105,142 @@ const ARRAYS: Readonly<Partial<Record<EntityKind, readonly string[]>>> = {
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const escape = (key: string | number): string => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** The kind a bundle member or collection name holds; 'ignored' for one that is no part of a record. */
+export function collectionKind(name: string): EntityKind | 'ignored' | undefined {
+  const lower = name.toLowerCase();
+  return ownKind(COLLECTIONS, lower) ?? (IGNORED_COLLECTIONS.has(lower) ? 'ignored' : undefined);
+}
+
+/**
+ * The kinds a kommun has by the hundred thousand (a pupil has some twenty grades), kept in a spill file
+ * rather than on the heap: a whole kommun's input never sits in memory. The others are a few thousand
+ * at most (school units, groups, syllabuses) and are looked up all the time.
+ */
+export type SpilledKind = 'person' | 'placement' | 'grade' | 'aggregatedAttendance';
+export type HeldKind = Exclude<EntityKind, SpilledKind>;
+const SPILLED: Readonly<Record<SpilledKind, true>> = {
+  person: true,
+  placement: true,
+  grade: true,
+  aggregatedAttendance: true,
+};
+const isSpilled = (kind: EntityKind): kind is SpilledKind => Object.hasOwn(SPILLED, kind);
+
+/** A bundle member that is a bare array of a spilled kind: no entity has an array field of that name. */
+export const isBulkyCollection = (name: string): boolean => {
+  const kind = ownKind(COLLECTIONS, name.toLowerCase());
+  return kind !== undefined && isSpilled(kind);
+};
+
+/** Each pupil's own entities of a spilled kind, and the field that names the pupil. */
+export type OwnedKind = Exclude<SpilledKind, 'person'>;
+const OWNER_FIELD: Readonly<Record<OwnedKind, string>> = {
+  placement: 'child',
+  grade: 'student',
+  aggregatedAttendance: 'student',
+};
+
+/** An array of a document (or a single entity's file), where spilled entities are. */
+interface ArrayPlace {
+  file?: string;
+  at: string;
+}
+
+/**
+ * The spilled entities of one kind, a slot each: ids, where in the spill file, where in the input
+ * (an array of the input and the index in it, -1 for a single entity), in parallel arrays of numbers.
+ */
+class SpilledEntities {
+  readonly slots = new Map<string, number>();
+  readonly places: SpillPlace[] = [];
+  readonly arrays: number[] = [];
+  readonly indexes: number[] = [];
+  /** Slots by the pupil they belong to (kinds with an owner). */
+  readonly byOwner = new Map<string, number[]>();
+}
+
 /**
  * Every entity of the input, by kind and id, checked for what joining needs: objects where objects
  * belong, string ids, well-formed references, no id twice with different content. What a single
- * pupil's fields get wrong is left to the mapping, which rejects only that pupil.
+ * pupil's fields get wrong is left to the mapping, which rejects only that pupil. Entities of the
+ * bulky kinds go to a spill file as they come; call `dispose` when done.
  */
 export class EntityIndex {
-  readonly entities = new Map<EntityKind, Map<string, Located>>();
+  private readonly held = new Map<HeldKind, Map<string, Located>>();
+  private readonly spilled = new Map<SpilledKind, SpilledEntities>();
+  private readonly spill = new SpillFile();
+  private readonly arrayPlaces: ArrayPlace[] = [];
+  private readonly arrayIndex = new Map<string, number>();
   readonly deletedPersons: { id: string; file?: string; pointer: string }[] = [];
   private readonly errors: FieldError[] = [];
   private code = '';
   private anonymous = 0;
+  private hint: { file: string | undefined; kind: EntityKind | undefined } = { file: undefined, kind: undefined };
 
-  of(kind: EntityKind): Map<string, Located> {
-    let map = this.entities.get(kind);
-    if (!map) this.entities.set(kind, (map = new Map()));
+  /** The held entities of a kind (organisations, groups ...). */
+  of(kind: HeldKind): Map<string, Located> {
+    let map = this.held.get(kind);
+    if (!map) this.held.set(kind, (map = new Map()));
     return map;
   }
 
   get(kind: EntityKind, id: unknown): Located | undefined {
-    return typeof id === 'string' ? this.entities.get(kind)?.get(id) : undefined;
+    if (typeof id !== 'string') return undefined;
+    if (!isSpilled(kind)) return this.held.get(kind)?.get(id);
+    const entities = this.spilled.get(kind);
+    const slot = entities?.slots.get(id);
+    return slot === undefined ? undefined : this.located(entities!, [slot])[0];
   }
 
-  /** Adds one parsed document: an entity, a page `{ data, pageToken }`, deletedEntities, or a bundle. */
-  addDocument(doc: InputDocument): void {
-    const { file, value } = doc;
-    const hint = file ? kindOfFileName(file) : undefined;
-    if (Array.isArray(value)) {
-      value.forEach((item, i) => this.addEntity(hint?.kind ?? guessKind(item), item, file, `/${i}`));
-    } else if (isObj(value) && isObj(value.data)) {
-      this.addDeletions(value.data, file, '/data');
-    } else if (isObj(value) && Array.isArray(value.data)) {
-      value.data.forEach((item, i) =>
-        this.addEntity(hint?.kind ?? guessKind(item), item, file, `/data/${i}`),
-      );
-    } else if (
-      isObj(value) &&
-      !('id' in value) &&
-      Object.keys(value).some(
-        (k) => ownKind(COLLECTIONS, k.toLowerCase()) !== undefined || k === 'deletedEntities',
-      )
-    ) {
-      this.addBundle(value, file);
-    } else {
-      this.addEntity(hint?.kind ?? guessKind(value), value, file, '');
-    }
+  /** The ids of the persons, in the order the input gives them. */
+  personIds(): IterableIterator<string> {
+    return this.spilledOf('person').slots.keys();
+  }
+
+  hasPerson(id: string): boolean {
+    return this.spilledOf('person').slots.has(id);
+  }
+
+  get personCount(): number {
+    return this.spilledOf('person').slots.size;
+  }
+
+  /** The ids of the persons placements, grades or attendance (`kind`) belong to. */
+  owners(kind: OwnedKind): IterableIterator<string> {
+    return this.spilledOf(kind).byOwner.keys();
+  }
+
+  /** A pupil's placements, grades or attendance, in the order of the input. */
+  owned(kind: OwnedKind, personId: string): Located[] {
+    const entities = this.spilledOf(kind);
+    return this.located(entities, entities.byOwner.get(personId) ?? []);
+  }
+
+  /** Where the input's placements, grades or attendance (`kind`) refer to this person. */
+  ownerReferences(kind: OwnedKind, personId: string): { file?: string; pointer: string }[] {
+    const entities = this.spilledOf(kind);
+    return (entities.byOwner.get(personId) ?? []).map((slot) => {
+      const where = this.whereOfSlot(entities, slot);
+      return { ...where, pointer: `${where.pointer}/${OWNER_FIELD[kind]}/id` };
+    });
+  }
+
+  /** Removes the spill file. */
+  dispose(): void {
+    this.spill.dispose();
+  }
+
+  /** Adds a part of a document as it is read (see readInputParts). */
+  add(part: InputPart): void {
+    if (part.kind === 'document') return this.addDocument(part.file, part.value, part.bundleItems);
+    const { file, collection, arrayAt, index, value } = part;
+    let kind: EntityKind | undefined;
+    if (collection !== undefined) {
+      const named = collectionKind(collection);
+      if (named === 'ignored') return;
+      kind = named;
+    } else kind = this.kindOfFile(file) ?? guessKind(value);
+    this.addEntity(kind, value, file, arrayAt, index);
   }
 
   /** Throws what the documents got wrong, all of it at once; called when every document is in. */
@@ -161,10 +253,44 @@ export class EntityIndex {
     throw new AdapterInputError(this.code, detail, this.errors);
   }
 
+  /**
+   * A document's rest, once its collections' items are in: an entity, a page `{ data, pageToken }`,
+   * deletedEntities, a bundle, or (their items all read already) a root array.
+   */
+  private addDocument(file: string | undefined, value: unknown, bundleItems: number): void {
+    const hint = this.kindOfFile(file);
+    const isBundle =
+      isObj(value) &&
+      !('id' in value) &&
+      Object.keys(value).some((k) => collectionKind(k) !== undefined || k === 'deletedEntities');
+    if (bundleItems > 0 && !(isBundle && !Array.isArray(value.data))) {
+      this.fail(
+        'SS12000.MALFORMED_ENTITY',
+        file,
+        '',
+        'holds SS 12000 collections but is not a bundle of them (it has an "id" or a "data")',
+      );
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => this.addEntity(hint ?? guessKind(item), item, file, '', i));
+    } else if (isObj(value) && isObj(value.data)) {
+      this.addDeletions(value.data, file, '/data');
+    } else if (isObj(value) && Array.isArray(value.data)) {
+      value.data.forEach((item, i) => this.addEntity(hint ?? guessKind(item), item, file, '/data', i));
+    } else if (isBundle) {
+      this.addBundle(value, file);
+    } else {
+      this.addEntity(hint ?? guessKind(value), value, file, '');
+    }
+  }
+
+  private kindOfFile(file: string | undefined): EntityKind | undefined {
+    if (file !== this.hint.file) this.hint = { file, kind: file ? kindOfFileName(file)?.kind : undefined };
+    return this.hint.kind;
+  }
+
   private addBundle(bundle: Obj, file: string | undefined): void {
     for (const [key, member] of Object.entries(bundle)) {
       const at = `/${escape(key)}`;
-      const name = key.toLowerCase();
       if (key === 'deletedEntities') {
         if (isObj(member) && isObj(member.data)) this.addDeletions(member.data, file, `${at}/data`);
         else
@@ -176,10 +302,10 @@ export class EntityIndex {
           );
         continue;
       }
-      const kind = ownKind(COLLECTIONS, name);
+      const kind = collectionKind(key);
+      if (kind === 'ignored') continue;
       if (!kind) {
-        if (!IGNORED_COLLECTIONS.has(name))
-          this.fail('SS12000.UNRECOGNISED', file, at, `is not an SS 12000 collection`);
+        this.fail('SS12000.UNRECOGNISED', file, at, `is not an SS 12000 collection`);
         continue;
       }
       const items = Array.isArray(member)
@@ -192,7 +318,7 @@ export class EntityIndex {
         this.fail('SS12000.MALFORMED_ENTITY', file, at, 'must be an array or a page { "data": [...] }');
         continue;
       }
-      items.forEach((item, i) => this.addEntity(kind, item, file, `${itemsAt}/${i}`));
+      items.forEach((item, i) => this.addEntity(kind, item, file, itemsAt, i));
     }
   }
 
@@ -212,12 +338,15 @@ export class EntityIndex {
     }
   }
 
+  /** An entity at `arrayAt`/`index` of the file, or at `arrayAt` itself when it has no index. */
   private addEntity(
     kind: EntityKind | undefined,
     value: unknown,
     file: string | undefined,
-    pointer: string,
+    arrayAt: string,
+    index?: number,
   ): void {
+    const pointer = index === undefined ? arrayAt : `${arrayAt}/${index}`;
     if (!isObj(value)) {
       this.fail('SS12000.MALFORMED_ENTITY', file, pointer, 'must be an object (an SS 12000 entity)');
       return;
@@ -249,11 +378,10 @@ export class EntityIndex {
     if (this.errors.length > before) return;
 
     const key = typeof id === 'string' ? id : `#${this.anonymous++}`;
-    const entities = this.of(kind);
-    const earlier = entities.get(key);
-    if (!earlier) {
-      entities.set(key, { value, ...(file !== undefined ? { file } : {}), pointer });
-    } else if (JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    const earlier = isSpilled(kind)
+      ? this.spillEntity(kind, key, value, file, arrayAt, index)
+      : this.holdEntity(kind, key, { value, ...(file !== undefined ? { file } : {}), pointer });
+    if (earlier) {
       const where = `${earlier.file ? `${earlier.file} ` : ''}${earlier.pointer || '/'}`;
       this.fail(
         'SS12000.DUPLICATE_ID',
@@ -262,6 +390,79 @@ export class EntityIndex {
         `the ${kind} ${key} is also at ${where}, with other content`,
       );
     }
+  }
+
+  /** Keeps the entity; an earlier one of the same id and other content is returned. */
+  private holdEntity(kind: HeldKind, key: string, entity: Located): Located | undefined {
+    const entities = this.of(kind);
+    const earlier = entities.get(key);
+    if (!earlier) entities.set(key, entity);
+    else if (JSON.stringify(earlier.value) !== JSON.stringify(entity.value)) return earlier;
+    return undefined;
+  }
+
+  /** Spills the entity; an earlier one of the same id and other content is returned. */
+  private spillEntity(
+    kind: SpilledKind,
+    key: string,
+    value: Obj,
+    file: string | undefined,
+    arrayAt: string,
+    index: number | undefined,
+  ): Located | undefined {
+    const entities = this.spilledOf(kind);
+    const json = JSON.stringify(value);
+    const earlier = entities.slots.get(key);
+    if (earlier !== undefined) {
+      if (this.spill.read(entities.places[earlier]) === json) return undefined;
+      return this.whereOfSlot(entities, earlier) as Located;
+    }
+    const slot = entities.places.length;
+    entities.slots.set(key, slot);
+    entities.places.push(this.spill.append(json));
+    entities.arrays.push(this.arrayOf(file, arrayAt));
+    entities.indexes.push(index ?? -1);
+    if (kind !== 'person') {
+      const owner = (value[OWNER_FIELD[kind]] as Obj).id as string; // checked: a required reference
+      const slots = entities.byOwner.get(owner);
+      if (slots) slots.push(slot);
+      else entities.byOwner.set(owner, [slot]);
+    }
+    return undefined;
+  }
+
+  private spilledOf(kind: SpilledKind): SpilledEntities {
+    let entities = this.spilled.get(kind);
+    if (!entities) this.spilled.set(kind, (entities = new SpilledEntities()));
+    return entities;
+  }
+
+  private arrayOf(file: string | undefined, at: string): number {
+    const key = `${file ?? ''}\u0000${at}`;
+    let n = this.arrayIndex.get(key);
+    if (n === undefined) {
+      n = this.arrayPlaces.length;
+      this.arrayPlaces.push({ ...(file !== undefined ? { file } : {}), at });
+      this.arrayIndex.set(key, n);
+    }
+    return n;
+  }
+
+  private whereOfSlot(entities: SpilledEntities, slot: number): { file?: string; pointer: string } {
+    const array = this.arrayPlaces[entities.arrays[slot]];
+    const index = entities.indexes[slot];
+    return {
+      ...(array.file !== undefined ? { file: array.file } : {}),
+      pointer: index < 0 ? array.at : `${array.at}/${index}`,
+    };
+  }
+
+  private located(entities: SpilledEntities, slots: readonly number[]): Located[] {
+    const texts = this.spill.readMany(slots.map((slot) => entities.places[slot]));
+    return slots.map((slot, i) => ({
+      value: JSON.parse(texts[i]) as Obj,
+      ...this.whereOfSlot(entities, slot),
+    }));
   }
 
   private checkReference(entity: Obj, path: string, file: string | undefined, pointer: string): void {

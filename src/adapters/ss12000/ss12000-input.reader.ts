@@ -6,18 +6,38 @@ import { AdapterInputError } from '../adapter-input.errors';
 import {
   JsonAssembler,
   JsonStreamError,
+  jsonPointer,
   MAX_VALUE_BYTES,
   readJsonPieces,
   type ContainerType,
   type JsonPath,
 } from '../shared/json-stream';
 import type { AdapterInput } from '../vendor-adapter.port';
+import { collectionKind, isBulkyCollection } from './ss12000-entity-index';
 
-/** One parsed JSON file of the input: the file itself, or one entry of a zip bundle. */
-export interface InputDocument {
-  file?: string;
-  value: unknown;
-}
+/**
+ * A part of the input, as it is read. Items of a collection's array (a page's `data`, a bundle's
+ * collection, a root array) come one at a time as they are parsed, so that the index can put them away
+ * at once; the rest of each file comes at its end as one `document`, those arrays left empty.
+ */
+export type InputPart =
+  | {
+      kind: 'item';
+      file?: string;
+      /** The bundle member it is in ("persons"); none for a page or a root array. */
+      collection?: string;
+      /** The pointer of its array, and its index there. */
+      arrayAt: string;
+      index: number;
+      value: unknown;
+    }
+  | {
+      kind: 'document';
+      file?: string;
+      value: unknown;
+      /** Items of bundle members already handed out: the document must then be a bundle. */
+      bundleItems: number;
+    };
 
 const ZIP_MAGIC = [0x50, 0x4b];
 
@@ -32,16 +52,13 @@ export async function isZip(input: AdapterInput): Promise<boolean> {
   }
 }
 
-/** The documents of the input, one at a time: a JSON file is one, a zip bundle one per `.json` entry. */
-export async function* readInputDocuments(input: AdapterInput): AsyncIterable<InputDocument> {
+/** The parts of the input, a batch at a time: of a JSON file, or of each `.json` entry of a zip bundle. */
+export async function* readInputParts(input: AdapterInput): AsyncIterable<InputPart[]> {
   if (await isZip(input)) {
     yield* readZip(input);
     return;
   }
-  yield {
-    ...(input.fileName !== undefined ? { file: input.fileName } : {}),
-    value: await readDocument(input.open() as AsyncIterable<Buffer>, input.fileName),
-  };
+  yield* readDocument(input.open() as AsyncIterable<Buffer>, input.fileName);
 }
 
 /**
@@ -54,21 +71,61 @@ const walk = (path: JsonPath, type: ContainerType): boolean =>
   (path.length === 2 && type === 'array' && path[1] === 'data');
 
 /**
+ * The array a value read whole is an item of, when it is a collection's: a root array, a page's `data`,
+ * a bundle member's page `data` (of a collection portabel knows or ignores), or a bundle member that is
+ * a bare array of one of the bulky collections. Only those: an entity's own arrays (an activity's
+ * `groups`) stay in the document. `types` are the open containers' types by depth.
+ */
+function collectionArray(
+  parent: JsonPath,
+  types: readonly ContainerType[],
+): { collection?: string; arrayAt: string } | undefined {
+  if (types[parent.length] !== 'array') return undefined;
+  if (parent.length === 0) return { arrayAt: '' };
+  const [member] = parent;
+  if (typeof member !== 'string') return undefined;
+  if (parent.length === 1 && member === 'data') return { arrayAt: '/data' };
+  if (parent.length === 2 && parent[1] === 'data' && collectionKind(member) !== undefined)
+    return { collection: member, arrayAt: `${jsonPointer([member])}/data` };
+  if (parent.length === 1 && isBulkyCollection(member))
+    return { collection: member, arrayAt: jsonPointer([member]) };
+  return undefined;
+}
+
+/**
  * One JSON file of an import, read as it streams and parsed as strictly as the API parses bodies (UTF-8,
  * no lone surrogates or NUL, numbers that survive, NFC strings), refusing with the file, line and column
  * of the first fault; a UTF-8 byte order mark is allowed and skipped (RFC 8259 §8.1 lets parsers ignore
- * it). The document is built back whole from its values, as the entity index keeps every entity anyway,
- * but its text is never held: no limit on the file's size, only on a single value's (MAX_VALUE_BYTES).
+ * it). Neither its text nor its collections are ever held whole: only a single value's size is limited
+ * (MAX_VALUE_BYTES).
  */
-async function readDocument(bytes: AsyncIterable<Buffer>, file: string | undefined): Promise<unknown> {
+async function* readDocument(
+  bytes: AsyncIterable<Buffer>,
+  file: string | undefined,
+): AsyncGenerator<InputPart[]> {
   const assembler = new JsonAssembler();
+  const types: ContainerType[] = [];
+  const at = file !== undefined ? { file } : {};
+  let bundleItems = 0;
   try {
-    for await (const pieces of readJsonPieces(bytes, { walk }))
-      for (const piece of pieces) assembler.add(piece);
+    for await (const pieces of readJsonPieces(bytes, { walk })) {
+      const items: InputPart[] = [];
+      for (const piece of pieces) {
+        if (piece.kind === 'open') types[piece.path.length] = piece.type;
+        const array = piece.kind === 'value' ? collectionArray(piece.parent, types) : undefined;
+        if (!array || piece.kind !== 'value') {
+          assembler.add(piece);
+          continue;
+        }
+        if (array.collection !== undefined) bundleItems++;
+        items.push({ kind: 'item', ...at, ...array, index: piece.key as number, value: piece.value });
+      }
+      if (items.length > 0) yield items;
+    }
   } catch (error) {
     throw documentError(error, file);
   }
-  return assembler.value;
+  yield [{ kind: 'document', ...at, value: assembler.value, bundleItems }];
 }
 
 function documentError(error: unknown, file: string | undefined): unknown {
@@ -115,7 +172,7 @@ function documentError(error: unknown, file: string | undefined): unknown {
 const skipped = (name: string): boolean =>
   name.endsWith('/') || name.startsWith('__MACOSX/') || /(^|\/)\./.test(name) || !/\.json$/i.test(name);
 
-async function* readZip(input: AdapterInput): AsyncIterable<InputDocument> {
+async function* readZip(input: AdapterInput): AsyncIterable<InputPart[]> {
   const bundle = input.fileName ?? 'bundle.zip';
   const zip = await new Promise<ZipFile>((resolve, reject) =>
     openZip(
@@ -133,9 +190,8 @@ async function* readZip(input: AdapterInput): AsyncIterable<InputDocument> {
       const stream = await new Promise<Readable>((resolve, reject) =>
         zip.openReadStream(entry, (err, s) => (err ? reject(zipError(entry.fileName, err)) : resolve(s))),
       );
-      const value = await readDocument(entryBytes(stream, entry.fileName), entry.fileName);
       documents++;
-      yield { file: entry.fileName, value };
+      yield* readDocument(entryBytes(stream, entry.fileName), entry.fileName);
     }
   } finally {
     if (zip.isOpen) zip.close();

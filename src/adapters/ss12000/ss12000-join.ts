@@ -25,15 +25,21 @@ export function* joinPupils(
   options: Ss12000ImportOptions,
   version: string,
 ): Generator<ImportItem> {
-  const persons = index.of('person');
-  const links = linksByPerson(index);
-  if (persons.size > 0) refuseDangling(links, persons);
-  for (const [id, person] of persons) {
-    const own = links.get(id);
+  const memberships = membershipsByPerson(index);
+  if (index.personCount > 0) refuseDangling(index, memberships);
+  for (const id of index.personIds()) {
+    const person = index.get('person', id)!;
+    const links: PupilLinks = {
+      placements: index.owned('placement', id),
+      memberships: memberships.get(id) ?? [],
+      grades: index.owned('grade', id),
+      attendance: index.owned('aggregatedAttendance', id),
+    };
     const enrolled = Array.isArray(person.value.enrolments) && person.value.enrolments.length > 0;
-    if (!enrolled && !own) continue;
-    yield pupilItem(new ImportScope(index, ctx, options, version), person, own ?? noLinks());
-    links.delete(id); // what joined this pupil is not needed again
+    const linked =
+      links.placements.length + links.memberships.length + links.grades.length + links.attendance.length > 0;
+    if (!enrolled && !linked) continue;
+    yield pupilItem(new ImportScope(index, ctx, options, version), person, links);
   }
   for (const deleted of index.deletedPersons) {
     const { id, ...source } = deleted;
@@ -41,46 +47,21 @@ export function* joinPupils(
   }
 }
 
-const noLinks = (): PupilLinks => ({ placements: [], memberships: [], grades: [], attendance: [] });
+type Membership = PupilLinks['memberships'][number];
 
-/** Each person's placements, memberships, grades and attendance, with the place of the reference. */
-function linksByPerson(
-  index: EntityIndex,
-): Map<string, PupilLinks & { refs: { file?: string; pointer: string }[] }> {
-  const links = new Map<string, PupilLinks & { refs: { file?: string; pointer: string }[] }>();
-  const of = (id: string) => {
-    let l = links.get(id);
-    if (!l) links.set(id, (l = { ...noLinks(), refs: [] }));
-    return l;
-  };
-  const ref = (l: Located, path: string) => ({
-    ...(l.file !== undefined ? { file: l.file } : {}),
-    pointer: `${l.pointer}/${path}`,
-  });
-  for (const p of index.of('placement').values()) {
-    const l = of(refId(p.value.child)!);
-    l.placements.push(p);
-    l.refs.push(ref(p, 'child/id'));
-  }
+/** Each person's group memberships (groups are held in memory; the bulky kinds are the index's). */
+function membershipsByPerson(index: EntityIndex): Map<string, Membership[]> {
+  const byPerson = new Map<string, Membership[]>();
   for (const g of index.of('group').values()) {
     const memberships = Array.isArray(g.value.groupMemberships) ? (g.value.groupMemberships as Obj[]) : [];
     memberships.forEach((membership, j) => {
-      const l = of(refId(membership.person)!);
-      l.memberships.push({ group: g, membership, index: j });
-      l.refs.push(ref(g, `groupMemberships/${j}/person/id`));
+      const id = refId(membership.person)!;
+      const own = byPerson.get(id);
+      if (own) own.push({ group: g, membership, index: j });
+      else byPerson.set(id, [{ group: g, membership, index: j }]);
     });
   }
-  for (const g of index.of('grade').values()) {
-    const l = of(refId(g.value.student)!);
-    l.grades.push(g);
-    l.refs.push(ref(g, 'student/id'));
-  }
-  for (const a of index.of('aggregatedAttendance').values()) {
-    const l = of(refId(a.value.student)!);
-    l.attendance.push(a);
-    l.refs.push(ref(a, 'student/id'));
-  }
-  return links;
+  return byPerson;
 }
 
 /**
@@ -88,15 +69,30 @@ function linksByPerson(
  * nowhere (no pupil to attach a loss to), so an input with persons must hold every pupil it speaks of.
  * An input with no persons at all (a lone group or grades file) joins nothing and yields nothing.
  */
-function refuseDangling(
-  links: Map<string, { refs: { file?: string; pointer: string }[] }>,
-  persons: Map<string, Located>,
-): void {
+function refuseDangling(index: EntityIndex, memberships: Map<string, Membership[]>): void {
+  // In the order of the input's kinds: placements, groups, grades, attendance.
+  const referrers: ((id: string) => { file?: string; pointer: string }[])[] = [
+    (id) => index.ownerReferences('placement', id),
+    (id) =>
+      (memberships.get(id) ?? []).map(({ group, index: j }) => ({
+        ...(group.file !== undefined ? { file: group.file } : {}),
+        pointer: `${group.pointer}/groupMemberships/${j}/person/id`,
+      })),
+    (id) => index.ownerReferences('grade', id),
+    (id) => index.ownerReferences('aggregatedAttendance', id),
+  ];
+  const referred = [
+    ...index.owners('placement'),
+    ...memberships.keys(),
+    ...index.owners('grade'),
+    ...index.owners('aggregatedAttendance'),
+  ];
   const errors: FieldError[] = [];
-  for (const [id, l] of links) {
-    if (persons.has(id)) continue;
-    for (const place of l.refs)
-      errors.push({ ...place, detail: `refers to the person ${id}, who is not in the input` });
+  for (const id of new Set(referred)) {
+    if (index.hasPerson(id)) continue;
+    for (const refer of referrers)
+      for (const place of refer(id))
+        errors.push({ ...place, detail: `refers to the person ${id}, who is not in the input` });
   }
   if (errors.length === 0) return;
   const detail =

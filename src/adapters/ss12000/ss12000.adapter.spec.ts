@@ -291,6 +291,48 @@ describe('joining a bundle into pupils', () => {
     expect(fromZip[0].source).toEqual({ file: 'ss12000/persons_1.json', pointer: '/data/0' });
   });
 
+  it('reads a bundle of bare arrays, and a root array of persons, as it reads pages', async () => {
+    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<string, any>;
+    const bare = Object.fromEntries(
+      Object.entries(bundle).map(([k, v]) => [k, k === 'deletedEntities' ? v : (v.data ?? v)]),
+    );
+    const fromPages = records(await importFile(join(FIXTURES, 'ok', 'bundle.json')));
+    const fromBare = records(await importJson(bare));
+    expect(fromBare.map((i) => i.record)).toEqual(fromPages.map((i) => i.record));
+    expect(fromBare[0].source).toEqual({ file: 'input.json', pointer: '/persons/0' });
+    expect(fromBare[0].loss.map((l) => l.source.pointer)).toEqual(
+      fromPages[0].loss.map((l) => l.source.pointer!.replace(/^\/(\w+)\/data\//, '/$1/')),
+    );
+  });
+
+  it('refuses an entity that holds pages of a collection, rather than read it as a bundle', async () => {
+    const err = await refusal(
+      importJson({ id: 'x', persons: { data: [{ id: 'p1', givenName: 'Åsa', familyName: 'Öberg' }] } }),
+    );
+    expect(err.code).toBe('SS12000.MALFORMED_ENTITY');
+    expect(err.errors).toEqual([
+      expect.objectContaining({ file: 'input.json', pointer: '', detail: expect.stringMatching(/not a bundle/) }),
+    ]);
+  });
+
+  it('takes the same grade twice, and refuses one id with two contents, wherever they are', async () => {
+    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<string, any>;
+    const grade = bundle.grades.data[0];
+    const again = { ...bundle, grades: { data: [...bundle.grades.data, grade] } };
+    expect(records(await importJson(again)).map((i) => i.record)).toEqual(
+      records(await importFile(join(FIXTURES, 'ok', 'bundle.json'))).map((i) => i.record),
+    );
+    const other = { ...bundle, grades: { data: [...bundle.grades.data, { ...grade, gradeValue: 'F' }] } };
+    const err = await refusal(importJson(other));
+    expect(err.code).toBe('SS12000.DUPLICATE_ID');
+    expect(err.errors).toEqual([
+      expect.objectContaining({
+        pointer: `/grades/data/${bundle.grades.data.length}/id`,
+        detail: `the grade ${grade.id} is also at input.json /grades/data/0, with other content`,
+      }),
+    ]);
+  });
+
   it('takes a BOM, CRLF, decomposed letters, a civic number with a dash and a date-time as a date', async () => {
     const [item] = records(await importFile(join(FIXTURES, 'ok', 'bom-crlf.json')));
     expect(item.record.pupil).toMatchObject({

@@ -1,7 +1,7 @@
 import type { AdapterInput, ImportContext, ImportItem, VendorAdapter } from '../vendor-adapter.port';
 import { writeSs12000Bundle } from './ss12000-bundle.writer';
 import { EntityIndex } from './ss12000-entity-index';
-import { readInputDocuments } from './ss12000-input.reader';
+import { readInputParts } from './ss12000-input.reader';
 import { joinPupils } from './ss12000-join';
 
 const VERSION = '1.0.0';
@@ -70,9 +70,13 @@ export const ss12000Adapter: VendorAdapter = {
 
   async *import(input: AdapterInput, ctx: ImportContext): AsyncIterable<ImportItem> {
     const index = new EntityIndex();
-    for await (const doc of readInputDocuments(input)) index.addDocument(doc);
-    index.finish();
-    yield* joinPupils(index, ctx, ctx.options, VERSION);
+    try {
+      for await (const parts of readInputParts(input)) for (const part of parts) index.add(part);
+      index.finish();
+      yield* joinPupils(index, ctx, ctx.options, VERSION);
+    } finally {
+      index.dispose();
+    }
   },
 
   export(records, ctx) {
