@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FieldError } from '../../common/problem/domain-error';
 import { AdapterInputError } from '../adapter-input.errors';
 import { SpillFile, type SpillPlace } from '../shared/spill-file';
@@ -147,16 +148,69 @@ interface ArrayPlace {
 }
 
 /**
- * The spilled entities of one kind, a slot each: ids, where in the spill file, where in the input
- * (an array of the input and the index in it, -1 for a single entity), in parallel arrays of numbers.
+ * The spilled entities of one kind, a slot each: where in the spill file, and where in the input (an
+ * array of the input and the index in it, -1 for a single entity), in parallel arrays of numbers.
  */
 class SpilledEntities {
+  /** Persons' slots by id: the join looks persons up by id. */
   readonly slots = new Map<string, number>();
-  readonly places: SpillPlace[] = [];
+  /**
+   * The other kinds' slots by a hash of the id, only to find an id seen twice (checked against the
+   * spilled entity): the ids of half a million grades would take a third of a conversion's heap.
+   */
+  readonly hashed = new Map<number, number | number[]>();
+  readonly at: number[] = [];
+  readonly bytes: number[] = [];
   readonly arrays: number[] = [];
   readonly indexes: number[] = [];
   /** Slots by the pupil they belong to (kinds with an owner). */
   readonly byOwner = new Map<string, number[]>();
+
+  get count(): number {
+    return this.at.length;
+  }
+
+  place(slot: number): SpillPlace {
+    return { at: this.at[slot], bytes: this.bytes[slot] };
+  }
+
+  candidates(hash: number): readonly number[] {
+    const slots = this.hashed.get(hash);
+    return slots === undefined ? [] : typeof slots === 'number' ? [slots] : slots;
+  }
+
+  rememberHash(hash: number, slot: number): void {
+    const slots = this.hashed.get(hash);
+    if (slots === undefined) this.hashed.set(hash, slot);
+    else if (typeof slots === 'number') this.hashed.set(hash, [slots, slot]);
+    else slots.push(slot);
+  }
+}
+
+/** A group membership, as the join hands it to the mapping. */
+export interface Membership {
+  group: Located;
+  membership: Obj;
+  index: number;
+}
+
+/**
+ * Groups' memberships, spilled: a kommun's groups are a few thousand, their memberships a few per pupil.
+ * The groups stay in memory without them; each membership is kept with its group and its index there.
+ */
+class SpilledMemberships {
+  readonly at: number[] = [];
+  readonly bytes: number[] = [];
+  readonly groups: Located[] = [];
+  readonly indexes: number[] = [];
+  readonly byOwner = new Map<string, number[]>();
+}
+
+/** FNV-1a over the UTF-16 code units: a hash to find an id seen twice, not to trust. */
+function idHash(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return hash;
 }
 
 /**
@@ -167,6 +221,9 @@ class SpilledEntities {
  */
 export class EntityIndex {
   private readonly held = new Map<HeldKind, Map<string, Located>>();
+  /** Digests of the groups as they came, memberships and all, to find one id with two contents. */
+  private readonly groupDigests = new Map<string, string>();
+  private readonly memberships = new SpilledMemberships();
   private readonly spilled = new Map<SpilledKind, SpilledEntities>();
   private readonly spill = new SpillFile();
   private readonly arrayPlaces: ArrayPlace[] = [];
@@ -223,6 +280,32 @@ export class EntityIndex {
       const where = this.whereOfSlot(entities, slot);
       return { ...where, pointer: `${where.pointer}/${OWNER_FIELD[kind]}/id` };
     });
+  }
+
+  /** The ids of the persons groups have as members. */
+  members(): IterableIterator<string> {
+    return this.memberships.byOwner.keys();
+  }
+
+  /** A pupil's group memberships, in the order of the input. */
+  membershipsOf(personId: string): Membership[] {
+    const m = this.memberships;
+    const slots = m.byOwner.get(personId) ?? [];
+    const texts = this.spill.readMany(slots.map((slot) => ({ at: m.at[slot], bytes: m.bytes[slot] })));
+    return slots.map((slot, i) => ({
+      group: m.groups[slot],
+      membership: JSON.parse(texts[i]) as Obj,
+      index: m.indexes[slot],
+    }));
+  }
+
+  /** Where groups name this person as a member. */
+  memberReferences(personId: string): { file?: string; pointer: string }[] {
+    const m = this.memberships;
+    return (m.byOwner.get(personId) ?? []).map((slot) => ({
+      ...(m.groups[slot].file !== undefined ? { file: m.groups[slot].file } : {}),
+      pointer: `${m.groups[slot].pointer}/groupMemberships/${m.indexes[slot]}/person/id`,
+    }));
   }
 
   /** Removes the spill file. */
@@ -380,7 +463,9 @@ export class EntityIndex {
     const key = typeof id === 'string' ? id : `#${this.anonymous++}`;
     const earlier = isSpilled(kind)
       ? this.spillEntity(kind, key, value, file, arrayAt, index)
-      : this.holdEntity(kind, key, { value, ...(file !== undefined ? { file } : {}), pointer });
+      : kind === 'group'
+        ? this.holdGroup(key, { value, ...(file !== undefined ? { file } : {}), pointer })
+        : this.holdEntity(kind, key, { value, ...(file !== undefined ? { file } : {}), pointer });
     if (earlier) {
       const where = `${earlier.file ? `${earlier.file} ` : ''}${earlier.pointer || '/'}`;
       this.fail(
@@ -401,6 +486,32 @@ export class EntityIndex {
     return undefined;
   }
 
+  /** Holds the group without its memberships, which are spilled; as holdEntity otherwise. */
+  private holdGroup(key: string, entity: Located): Located | undefined {
+    const { groupMemberships, ...group } = entity.value;
+    const digest = createHash('sha1').update(JSON.stringify(entity.value)).digest('base64');
+    const groups = this.of('group');
+    const earlier = groups.get(key);
+    if (earlier) return this.groupDigests.get(key) === digest ? undefined : earlier;
+    const held = { ...entity, value: group };
+    groups.set(key, held);
+    this.groupDigests.set(key, digest);
+    const m = this.memberships;
+    ((groupMemberships as Obj[] | undefined) ?? []).forEach((membership, j) => {
+      const slot = m.at.length;
+      const place = this.spill.append(JSON.stringify(membership));
+      m.at.push(place.at);
+      m.bytes.push(place.bytes);
+      m.groups.push(held);
+      m.indexes.push(j);
+      const owner = (membership.person as Obj).id as string; // checked: a required reference
+      const owned = m.byOwner.get(owner);
+      if (owned) owned.push(slot);
+      else m.byOwner.set(owner, [slot]);
+    });
+    return undefined;
+  }
+
   /** Spills the entity; an earlier one of the same id and other content is returned. */
   private spillEntity(
     kind: SpilledKind,
@@ -412,22 +523,36 @@ export class EntityIndex {
   ): Located | undefined {
     const entities = this.spilledOf(kind);
     const json = JSON.stringify(value);
-    const earlier = entities.slots.get(key);
+    const anonymous = typeof value.id !== 'string';
+    const hash = kind === 'person' || anonymous ? 0 : idHash(key);
+    const earlier =
+      kind === 'person'
+        ? entities.slots.get(key)
+        : anonymous
+          ? undefined
+          : entities.candidates(hash).find((slot) => {
+              const text = this.spill.read(entities.place(slot));
+              return text === json || (JSON.parse(text) as Obj).id === key;
+            });
     if (earlier !== undefined) {
-      if (this.spill.read(entities.places[earlier]) === json) return undefined;
+      if (this.spill.read(entities.place(earlier)) === json) return undefined;
       return this.whereOfSlot(entities, earlier) as Located;
     }
-    const slot = entities.places.length;
-    entities.slots.set(key, slot);
-    entities.places.push(this.spill.append(json));
+    const slot = entities.count;
+    const place = this.spill.append(json);
+    entities.at.push(place.at);
+    entities.bytes.push(place.bytes);
     entities.arrays.push(this.arrayOf(file, arrayAt));
     entities.indexes.push(index ?? -1);
-    if (kind !== 'person') {
-      const owner = (value[OWNER_FIELD[kind]] as Obj).id as string; // checked: a required reference
-      const slots = entities.byOwner.get(owner);
-      if (slots) slots.push(slot);
-      else entities.byOwner.set(owner, [slot]);
+    if (kind === 'person') {
+      entities.slots.set(key, slot);
+      return undefined;
     }
+    if (!anonymous) entities.rememberHash(hash, slot);
+    const owner = (value[OWNER_FIELD[kind]] as Obj).id as string; // checked: a required reference
+    const owned = entities.byOwner.get(owner);
+    if (owned) owned.push(slot);
+    else entities.byOwner.set(owner, [slot]);
     return undefined;
   }
 
@@ -458,7 +583,7 @@ export class EntityIndex {
   }
 
   private located(entities: SpilledEntities, slots: readonly number[]): Located[] {
-    const texts = this.spill.readMany(slots.map((slot) => entities.places[slot]));
+    const texts = this.spill.readMany(slots.map((slot) => entities.place(slot)));
     return slots.map((slot, i) => ({
       value: JSON.parse(texts[i]) as Obj,
       ...this.whereOfSlot(entities, slot),

@@ -6,7 +6,7 @@ import type { ImportContext, ImportItem } from '../vendor-adapter.port';
 import type { EntityIndex, Located, Obj } from './ss12000-entity-index';
 import { attendanceOf, gradesOf } from './ss12000-import-results.mapper';
 import { enrolmentsOf, groupsOf, type PupilLinks } from './ss12000-import-school.mapper';
-import { ImportScope, isObj, refId, whereOf, type Ss12000ImportOptions } from './ss12000-import-scope';
+import { ImportScope, isObj, whereOf, type Ss12000ImportOptions } from './ss12000-import-scope';
 import { contactOf, guardiansOf, pupilOf } from './ss12000-import.mapper';
 
 const MAX_ERRORS = 50;
@@ -25,13 +25,12 @@ export function* joinPupils(
   options: Ss12000ImportOptions,
   version: string,
 ): Generator<ImportItem> {
-  const memberships = membershipsByPerson(index);
-  if (index.personCount > 0) refuseDangling(index, memberships);
+  if (index.personCount > 0) refuseDangling(index);
   for (const id of index.personIds()) {
     const person = index.get('person', id)!;
     const links: PupilLinks = {
       placements: index.owned('placement', id),
-      memberships: memberships.get(id) ?? [],
+      memberships: index.membershipsOf(id),
       grades: index.owned('grade', id),
       attendance: index.owned('aggregatedAttendance', id),
     };
@@ -47,43 +46,22 @@ export function* joinPupils(
   }
 }
 
-type Membership = PupilLinks['memberships'][number];
-
-/** Each person's group memberships (groups are held in memory; the bulky kinds are the index's). */
-function membershipsByPerson(index: EntityIndex): Map<string, Membership[]> {
-  const byPerson = new Map<string, Membership[]>();
-  for (const g of index.of('group').values()) {
-    const memberships = Array.isArray(g.value.groupMemberships) ? (g.value.groupMemberships as Obj[]) : [];
-    memberships.forEach((membership, j) => {
-      const id = refId(membership.person)!;
-      const own = byPerson.get(id);
-      if (own) own.push({ group: g, membership, index: j });
-      else byPerson.set(id, [{ group: g, membership, index: j }]);
-    });
-  }
-  return byPerson;
-}
-
 /**
  * A grade, membership, placement or attendance of a person the input does not hold could be reported
  * nowhere (no pupil to attach a loss to), so an input with persons must hold every pupil it speaks of.
  * An input with no persons at all (a lone group or grades file) joins nothing and yields nothing.
  */
-function refuseDangling(index: EntityIndex, memberships: Map<string, Membership[]>): void {
+function refuseDangling(index: EntityIndex): void {
   // In the order of the input's kinds: placements, groups, grades, attendance.
   const referrers: ((id: string) => { file?: string; pointer: string }[])[] = [
     (id) => index.ownerReferences('placement', id),
-    (id) =>
-      (memberships.get(id) ?? []).map(({ group, index: j }) => ({
-        ...(group.file !== undefined ? { file: group.file } : {}),
-        pointer: `${group.pointer}/groupMemberships/${j}/person/id`,
-      })),
+    (id) => index.memberReferences(id),
     (id) => index.ownerReferences('grade', id),
     (id) => index.ownerReferences('aggregatedAttendance', id),
   ];
   const referred = [
     ...index.owners('placement'),
-    ...memberships.keys(),
+    ...index.members(),
     ...index.owners('grade'),
     ...index.owners('aggregatedAttendance'),
   ];
