@@ -110,7 +110,7 @@ async function exportOnce(service, auth, format) {
 async function rawCopy(databaseUrl) {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
-  const { rows } = await client.query(`SELECT source_platform, source_id, content_hash, record::text AS record FROM learner_records`);
+  const { rows } = await client.query(`SELECT source_platform, source_id, content_hash, record::text AS record FROM learner_records WHERE kommun_code = '${KOMMUN}'`);
   await client.query('DROP TABLE IF EXISTS bench_copy');
   await client.query('CREATE TABLE bench_copy (LIKE learner_records INCLUDING ALL)');
   const csv = (s) => `"${s.replace(/"/g, '""')}"`;

@@ -292,7 +292,10 @@ describe('joining a bundle into pupils', () => {
   });
 
   it('reads a bundle of bare arrays, and a root array of persons, as it reads pages', async () => {
-    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<string, any>;
+    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<
+      string,
+      any
+    >;
     const bare = Object.fromEntries(
       Object.entries(bundle).map(([k, v]) => [k, k === 'deletedEntities' ? v : (v.data ?? v)]),
     );
@@ -305,18 +308,57 @@ describe('joining a bundle into pupils', () => {
     );
   });
 
+  it("reports a person's fields it has no place for (a vendor's own, expansions), not its meta", async () => {
+    const person = {
+      id: 'p1',
+      givenName: 'Åsa',
+      familyName: 'Öberg',
+      securityMarking: 'Ingen',
+      meta: { created: '2025-01-01T00:00:00Z', modified: '2025-06-01T00:00:00Z' },
+      vklass_note: 'Läser extra matematik',
+      'a/b': 1,
+      _embedded: { responsibles: [] },
+      enrolments: [{ enroledAt: { id: 'x' }, schoolType: 'GR', schoolYear: 4 }],
+    };
+    const [item] = records(await importJson(person));
+    expect(item.loss.filter((l) => /has no place for a person/.test(l.detail))).toEqual([
+      {
+        kind: 'dropped',
+        source: { file: 'input.json', pointer: '/vklass_note' },
+        detail: "portabel has no place for a person's vklass_note",
+      },
+      {
+        kind: 'dropped',
+        source: { file: 'input.json', pointer: '/a~1b' },
+        detail: "portabel has no place for a person's a/b",
+      },
+      {
+        kind: 'dropped',
+        source: { file: 'input.json', pointer: '/_embedded' },
+        detail: "portabel has no place for a person's _embedded",
+      },
+    ]);
+  });
+
   it('refuses an entity that holds pages of a collection, rather than read it as a bundle', async () => {
     const err = await refusal(
       importJson({ id: 'x', persons: { data: [{ id: 'p1', givenName: 'Åsa', familyName: 'Öberg' }] } }),
     );
     expect(err.code).toBe('SS12000.MALFORMED_ENTITY');
     expect(err.errors).toEqual([
-      expect.objectContaining({ file: 'input.json', pointer: '', detail: expect.stringMatching(/not a bundle/) }),
+      expect.objectContaining({
+        file: 'input.json',
+        pointer: '',
+        detail: expect.stringMatching(/not a bundle/),
+      }),
     ]);
   });
 
   it('takes the same grade twice, and refuses one id with two contents, wherever they are', async () => {
-    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<string, any>;
+    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<
+      string,
+      any
+    >;
     const grade = bundle.grades.data[0];
     const again = { ...bundle, grades: { data: [...bundle.grades.data, grade] } };
     expect(records(await importJson(again)).map((i) => i.record)).toEqual(
