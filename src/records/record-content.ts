@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
+import { toNfc } from '../common/unicode/nfc';
 import type { LearnerRecord } from './learner-record.types';
 
-// Only strings with a non-ASCII character can change under NFC; most strings are skipped.
-const NON_ASCII = /[^\u0000-\u007f]/;
-const nfc = (s: string): string => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
+const nfc = toNfc;
 
 /**
  * A copy with every string in NFC, so "å" typed as a + combining ring equals the precomposed "å".
@@ -54,6 +53,17 @@ export interface ProvenanceDefaults {
   adapter: string;
   adapterVersion: string;
   importedAt: string;
+}
+
+/** Whether the pupil, the contact and every item already carry their provenance (an adapter's record). */
+export function hasProvenance(record: LearnerRecord): boolean {
+  const has = (o: unknown) => typeof o === 'object' && o !== null && 'provenance' in o;
+  if (!has(record.pupil) || (record.contact !== undefined && !has(record.contact))) return false;
+  for (const section of ITEM_SECTIONS) {
+    const items = (record as unknown as Record<string, unknown>)[section];
+    if (Array.isArray(items) && !items.every(has)) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DomainError } from '../problem/domain-error';
+import { toNfc } from '../unicode/nfc';
 import { PROBLEMS } from '../problem/problem-types';
 
 export const MAX_JSON_DEPTH = 64;
@@ -56,7 +57,7 @@ export function parseStrictJson(body: Buffer | string, at: StrictJsonPlace = ROO
   const hasEscapes = text.includes('\\u');
   let value: unknown;
   try {
-    value = JSON.parse(text.normalize('NFC'));
+    value = JSON.parse(toNfc(text));
   } catch (e) {
     const detail = `The body is not valid JSON: ${(e as Error).message}`;
     throw new DomainError(PROBLEMS.malformedRequest, 'BODY.INVALID_JSON', detail, [
