@@ -232,7 +232,10 @@ export class EntityIndex {
   private readonly errors: FieldError[] = [];
   private code = '';
   private anonymous = 0;
-  private hint: { file: string | undefined; kind: EntityKind | undefined } = { file: undefined, kind: undefined };
+  private hint: { file: string | undefined; kind: EntityKind | undefined } = {
+    file: undefined,
+    kind: undefined,
+  };
 
   /** The held entities of a kind (organisations, groups ...). */
   of(kind: HeldKind): Map<string, Located> {

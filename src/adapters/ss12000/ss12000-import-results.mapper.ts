@@ -2,10 +2,31 @@
 // cannot be placed (no syllabus, no school unit, no term) is left out with a loss entry.
 import type { Attendance, Grade } from '../../records/learner-record.types';
 import { absencePercent, scaleOfValue, termOfDate } from './ss12000-codes';
-import { ImportScope, isObj, refId, str, whereOf, within, type Where } from './ss12000-import-scope';
+import {
+  ImportScope,
+  isObj,
+  loseUnread,
+  refId,
+  str,
+  whereOf,
+  within,
+  type Where,
+} from './ss12000-import-scope';
 import type { PupilLinks } from './ss12000-import-school.mapper';
 
 const CURRICULUM = /^[A-ZÅÄÖ0-9]{2,12}$/;
+
+/** The grade fields the mapping reads or reports itself; `meta` describes the entry, not the grade. */
+const GRADE_FIELDS = new Set([
+  'id', 'meta', 'student', 'syllabus', 'gradeValue', 'registeredDate', 'finalGrade', 'trial', 'semester', 'year',
+  'organisation', 'schoolUnit', 'gradingTeacher', 'registeredBy', 'correctionType', 'adaptedStudyPlan', 'group',
+  'studentGroup', 'remark', 'remarkValue', 'diplomaProject', 'conversion', 'converted',
+]); // prettier-ignore
+
+const ATTENDANCE_FIELDS = new Set([
+  'id', 'meta', 'student', 'activity', 'organisation', 'startDate', 'endDate', 'attendanceSum', 'validAbsenceSum',
+  'invalidAbsenceSum', 'otherAttendanceSum', 'offeredSum',
+]); // prettier-ignore
 
 export function gradesOf(scope: ImportScope, links: PupilLinks): Grade[] {
   const out: Grade[] = [];
@@ -106,6 +127,7 @@ export function gradesOf(scope: ImportScope, links: PupilLinks): Grade[] {
         scope.lose('dropped', within(w, field), `portabel has no place for a grade's ${field}`);
     if (g.converted === true)
       scope.lose('dropped', within(w, 'converted'), 'portabel does not mark converted grades');
+    loseUnread(scope, g, w, GRADE_FIELDS, 'a grade');
     grade.provenance = scope.provenance(str(g.id));
     out.push(
       scope.from(grade as unknown as Grade, w, {
@@ -179,6 +201,7 @@ export function attendanceOf(scope: ImportScope, links: PupilLinks): Attendance[
         `The period runs past ${term}: counted in ${term}`,
         `${target}/term`,
       );
+    loseUnread(scope, a, w, ATTENDANCE_FIELDS, 'an attendance entry');
     const valid = minutes(a.validAbsenceSum);
     const invalid = minutes(a.invalidAbsenceSum);
     let scheduled = minutes(a.offeredSum);

@@ -3,7 +3,16 @@
 import type { Enrolment, Group } from '../../records/learner-record.types';
 import type { Located, Obj } from './ss12000-entity-index';
 import { GROUP_TYPES, hasSchoolYears, SCHOOL_TYPE_APPROXIMATIONS, SCHOOL_TYPES } from './ss12000-codes';
-import { ImportScope, isObj, refId, str, whereOf, within, type Where } from './ss12000-import-scope';
+import {
+  ImportScope,
+  isObj,
+  loseUnread,
+  refId,
+  str,
+  whereOf,
+  within,
+  type Where,
+} from './ss12000-import-scope';
 
 /** What in the input belongs to one pupil, found by the join. */
 export interface PupilLinks {
@@ -12,6 +21,16 @@ export interface PupilLinks {
   grades: Located[];
   attendance: Located[];
 }
+
+/** The fields of an enrolment and of a placement the mapping reads or reports itself. */
+const ENROLMENT_FIELDS = new Set([
+  'enroledAt', 'schoolType', 'schoolYear', 'startDate', 'endDate', 'cancelled', 'educationCode', 'programme',
+  'specification',
+]); // prettier-ignore
+const PLACEMENT_FIELDS = new Set([
+  'id', 'meta', 'placedAt', 'child', 'schoolType', 'schoolYear', 'startDate', 'endDate', 'group', 'studentGroup',
+  'reason', 'maxWeeklyScheduleHours',
+]); // prettier-ignore
 
 const PROGRAMME_CODE = /^[A-ZÅÄÖ0-9]{1,20}$/;
 const EDUCATION_CODE = /^[A-Za-zÅÄÖåäö0-9]{1,30}$/;
@@ -63,6 +82,7 @@ export function enrolmentsOf(scope: ImportScope, person: Located, links: PupilLi
         within(w, 'specification'),
         "portabel has no place for an enrolment's specification",
       );
+    loseUnread(scope, e, w, ENROLMENT_FIELDS, 'an enrolment');
     enrolment.provenance = scope.provenance(personId);
     out.push(
       scope.from(enrolment, w, {
@@ -81,6 +101,7 @@ export function enrolmentsOf(scope: ImportScope, person: Located, links: PupilLi
     for (const field of ['group', 'studentGroup', 'reason', 'maxWeeklyScheduleHours'])
       if (v[field] !== undefined)
         scope.lose('dropped', within(w, field), `portabel has no place for a placement's ${field}`);
+    loseUnread(scope, v, w, PLACEMENT_FIELDS, 'a placement');
     enrolment.provenance = scope.provenance(v.id as string);
     out.push(scope.from(enrolment, w, { organiserCode: 'placedAt', schoolUnitCode: 'placedAt' }));
   }

@@ -35,6 +35,26 @@ export const whereOf = (l: Located): Where => ({
   pointer: l.pointer,
 });
 
+/**
+ * The fields of an entity its mapping neither reads nor reports itself (a vendor's own, `_embedded`
+ * expansions) are each a loss entry, never silence. `known` lists what the mapping does read.
+ */
+export function loseUnread(
+  scope: ImportScope,
+  entity: Obj,
+  where: Where,
+  known: ReadonlySet<string>,
+  noun: string,
+): void {
+  for (const field of Object.keys(entity))
+    if (!known.has(field))
+      scope.lose(
+        'dropped',
+        within(where, field.replace(/~/g, '~0').replace(/\//g, '~1')),
+        `portabel has no place for ${noun}'s ${field}`,
+      );
+}
+
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T/;
 const MAX_ORGANISATION_DEPTH = 20;

@@ -13,7 +13,7 @@ import {
   RELATION_ALIASES,
   SEXES,
 } from './ss12000-codes';
-import { ImportScope, isObj, str, whereOf, within, type Where } from './ss12000-import-scope';
+import { ImportScope, isObj, loseUnread, str, whereOf, within, type Where } from './ss12000-import-scope';
 import { EPPN_CONTEXT } from './ss12000.mapper';
 
 /**
@@ -25,17 +25,6 @@ const PERSON_FIELDS = new Set([
   'civicNo', 'birthDate', 'sex', 'securityMarking', 'personStatus', 'photo', 'emails', 'phoneNumbers',
   'addresses', 'enrolments', 'responsibles',
 ]); // prettier-ignore
-
-/** Any other field of a person (a vendor's own, `_embedded` expansions) is a loss, not silence. */
-function loseUnread(scope: ImportScope, p: Obj, at: Where): void {
-  for (const field of Object.keys(p))
-    if (!PERSON_FIELDS.has(field))
-      scope.lose(
-        'dropped',
-        within(at, field.replace(/~/g, '~0').replace(/\//g, '~1')),
-        `portabel has no place for a person's ${field}`,
-      );
-}
 
 /** A "tillfälligt personnummer" some student registers make up (date, two letters, two digits). */
 const TEMPORARY_CIVIC_NO = /^[0-9]{8}[A-Z]{2}[0-9]{2}$/;
@@ -72,7 +61,7 @@ export function pupilOf(scope: ImportScope, person: Located): Pupil {
       `portabel has no place for personStatus ${JSON.stringify(p.personStatus)}`,
     );
   if (p.photo !== undefined) scope.lose('dropped', within(at, 'photo'), 'portabel has no place for photos');
-  loseUnread(scope, p, at);
+  loseUnread(scope, p, at, PERSON_FIELDS, 'a person');
   pupil.provenance = scope.provenance(id);
   return scope.from(pupil, at) as unknown as Pupil;
 }
@@ -312,7 +301,7 @@ export function guardiansOf(scope: ImportScope, person: Located): Guardian[] {
     guardian.custody = custodyOf(relation);
     const contact = contactOf(scope, adult, `/guardians/${k}/contact`);
     if (Object.keys(contact).length > 0) guardian.contact = { ...contact, provenance: scope.provenance(id) };
-    loseUnread(scope, a, whereOf(adult));
+    loseUnread(scope, a, whereOf(adult), PERSON_FIELDS, 'a person');
     guardian.provenance = scope.provenance(id);
     guardians.push(scope.from(guardian, whereOf(adult)) as unknown as Guardian);
   });

@@ -340,6 +340,35 @@ describe('joining a bundle into pupils', () => {
     ]);
   });
 
+  it('reports the fields of grades, enrolments, placements and attendance it has no place for', async () => {
+    const bundle = JSON.parse(readFileSync(join(FIXTURES, 'ok', 'bundle.json'), 'utf8')) as Record<
+      string,
+      any
+    >;
+    bundle.grades.data[0].vklass_comment = 'Bra jobbat';
+    bundle.persons.data[0].enrolments[0].vendorTag = 'x';
+    bundle.placements.data[0].owners = [{ id: bundle.persons.data[1].id }];
+    bundle.aggregatedAttendance.data[0].note = 'Sjuk vecka 12';
+    const before = records(await importFile(join(FIXTURES, 'ok', 'bundle.json')));
+    const after = records(await importJson(bundle));
+    expect(after.map((i) => i.record)).toEqual(before.map((i) => i.record));
+    const added = after
+      .flatMap((i) => i.loss)
+      .filter((l) =>
+        /^portabel has no place for (a|an) (grade|enrolment|placement|attendance entry)'s /.test(l.detail),
+      )
+      .map((l) => [l.source.pointer, l.detail]);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        ['/grades/data/0/vklass_comment', "portabel has no place for a grade's vklass_comment"],
+        ['/persons/data/0/enrolments/0/vendorTag', "portabel has no place for an enrolment's vendorTag"],
+        ['/placements/data/0/owners', "portabel has no place for a placement's owners"],
+        ['/aggregatedAttendance/data/0/note', "portabel has no place for an attendance entry's note"],
+      ]),
+    );
+    expect(added).toHaveLength(4);
+  });
+
   it('refuses an entity that holds pages of a collection, rather than read it as a bundle', async () => {
     const err = await refusal(
       importJson({ id: 'x', persons: { data: [{ id: 'p1', givenName: 'Åsa', familyName: 'Öberg' }] } }),
