@@ -96,6 +96,7 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     programmeCode: r.get(EXT.programmeCode),
     educationCode: r.get(EXT.educationCode),
     cancelled: r.get(EXT.cancelled),
+    ...extrasOf(r),
   }),
   users: (r) => new CsvUser(r),
   enrollments: (r) => ({
@@ -110,6 +111,7 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     primary: r.get('primary'),
     beginDate: r.get('beginDate'),
     endDate: r.get('endDate'),
+    ...extrasOf(r),
   }),
   demographics: (r) => ({
     ...base(r),
@@ -134,8 +136,15 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     textScore: r.get('textScore'),
     scoreDate: r.get('scoreDate'),
     comment: r.get('comment'),
+    ...extrasOf(r),
   }),
 };
+
+/** A row's unknown columns, when it has any (most rows of a kommun's files have none). */
+function extrasOf(r: CsvRow): { extras?: OrExtra[] } {
+  const extras = r.extras();
+  return extras.length > 0 ? { extras } : {};
+}
 
 const USER_EXTRAS = [
   'password',

@@ -507,6 +507,7 @@ const JSON_CONVERTERS: { [K in OrFile]?: (item: Item) => EntityOf[K] } = {
     primary: str(i.value.primary),
     beginDate: str(i.value.beginDate),
     endDate: str(i.value.endDate),
+    ...someExtras(metadataExtras(i.value)),
   }),
   demographics: (i) => {
     const dropped = Object.entries(i.value)
@@ -531,8 +532,12 @@ const JSON_CONVERTERS: { [K in OrFile]?: (item: Item) => EntityOf[K] } = {
     textScore: str(i.value.textScore),
     scoreDate: str(i.value.scoreDate),
     comment: str(i.value.comment),
+    ...someExtras(metadataExtras(i.value)),
   }),
 };
+
+/** Extras as an entity's optional field: most have none. */
+const someExtras = (extras: OrExtra[]): { extras?: OrExtra[] } => (extras.length > 0 ? { extras } : {});
 
 function* userRoles(item: Item): Generator<EntityOf['roles']> {
   const v = item.value;
@@ -561,6 +566,7 @@ function* userRoles(item: Item): Generator<EntityOf['roles']> {
       programmeCode: str(meta[EXT.programmeCode]),
       educationCode: str(meta[EXT.educationCode]),
       cancelled: str(meta[EXT.cancelled]),
+      ...someExtras(metadataExtras(role)),
     };
   }
 }

@@ -372,9 +372,59 @@ describe('oneroster-1.2 adapter', () => {
         ]),
       );
     });
+    it("reports the unknown columns of a pupil's roles, enrollments and results rows, at file, line and column", async () => {
+      const addColumn = (csv: string, value: string) =>
+        csv
+          .split('\r\n')
+          .map((line, i) =>
+            line === '' ? line : `${line},${i === 0 ? 'ext_vklass_note' : i === 1 ? value : ''}`,
+          )
+          .join('\r\n');
+      const [first] = await dialect((f) => {
+        f['roles.csv'] = addColumn(f['roles.csv'], 'inskriven sent');
+        f['enrollments.csv'] = addColumn(f['enrollments.csv'], 'byter klass');
+        f['results.csv'] = addColumn(f['results.csv'], 'kompletterad');
+      }, {});
+      const notes = first.loss.filter((l) => l.source.field === 'ext_vklass_note');
+      expect(notes).toEqual([
+        {
+          kind: 'dropped',
+          source: { file: 'roles.csv', line: 2, column: 11, field: 'ext_vklass_note' },
+          detail: 'an enrolment has no place for ext_vklass_note',
+        },
+        {
+          kind: 'dropped',
+          source: { file: 'enrollments.csv', line: 2, column: 11, field: 'ext_vklass_note' },
+          detail: 'a group membership has no place for ext_vklass_note',
+        },
+        {
+          kind: 'dropped',
+          source: { file: 'results.csv', line: 2, column: 16, field: 'ext_vklass_note' },
+          detail: 'a grade has no place for ext_vklass_note',
+        },
+      ]);
+    });
   });
 
   describe('OneRoster REST JSON', () => {
+    it("reports the metadata of a pupil's roles and enrollments it has no place for, at its pointer", async () => {
+      const files = Object.fromEntries(
+        await unzip(readFileSync(join(__dirname, '../oneroster-1.2-rest/fixtures/ok/rest-bundle.zip'))),
+      );
+      const users = JSON.parse(files['users.json']);
+      users.users[0].roles[0].metadata = { 'vklass.note': 'inskriven sent' };
+      const enrollments = JSON.parse(files['enrollments.json']);
+      enrollments.enrollments[0].metadata = { 'vklass.note': 'byter klass', ext_portabel_x: 'kept quiet' };
+      files['users.json'] = JSON.stringify(users);
+      files['enrollments.json'] = JSON.stringify(enrollments);
+      const items = records(await importBytes(await zipFiles(files), 'rest.zip', {}));
+      const notes = items.flatMap((i) => i.loss).filter((l) => /has no place for metadata\./.test(l.detail));
+      expect(notes.map((l) => [l.source.file, l.detail])).toEqual([
+        ['users.json', 'an enrolment has no place for metadata.vklass.note'],
+        ['enrollments.json', 'a group membership has no place for metadata.vklass.note'],
+      ]);
+    });
+
     it('imports a users page on its own, dropping the placement at an org it does not carry', async () => {
       const [item] = await importFile(join(__dirname, '../oneroster-1.2-rest/fixtures/ok/rest-users.json'));
       expect(item.kind).toBe('record');

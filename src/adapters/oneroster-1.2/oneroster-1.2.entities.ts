@@ -156,6 +156,8 @@ export interface OrRole extends Placed {
   programmeCode?: string;
   educationCode?: string;
   cancelled?: string;
+  /** Columns (CSV) or metadata (REST) the mapper does not know: each a loss entry. */
+  extras?: OrExtra[];
 }
 
 export interface OrEnrollment extends Base {
@@ -166,6 +168,7 @@ export interface OrEnrollment extends Base {
   primary?: string;
   beginDate?: string;
   endDate?: string;
+  extras?: OrExtra[];
 }
 
 export interface OrDemographics extends Base {
@@ -183,6 +186,7 @@ export interface OrResult extends Base {
   scoreDate?: string;
   comment?: string;
   scoreScaleSourcedId?: string;
+  extras?: OrExtra[];
 }
 
 export interface EntityOf {

@@ -423,7 +423,18 @@ class RecordWriter {
     if (teacher) this.teacher(teacher, teacherId, `${pointer}/gradingTeacher/name`);
     const category = categoryId(grade.final, grade.trial);
     // The line item's id is its whole content, so the rows behind it are built once per export.
-    const lineItemId = prefixedStableId('betyg-', 'lineItem', schoolOrg, courseId, session, teacherId, category, grade.gradeScale, grade.curriculum ?? '', session ? '' : grade.registeredDate);
+    const lineItemId = prefixedStableId(
+      'betyg-',
+      'lineItem',
+      schoolOrg,
+      courseId,
+      session,
+      teacherId,
+      category,
+      grade.gradeScale,
+      grade.curriculum ?? '',
+      session ? '' : grade.registeredDate,
+    );
     const classId = this.env.known?.('lineItems', lineItemId)
       ? (this.env.classOf?.(lineItemId) ?? '')
       : this.gradeContext(grade, { lineItemId, schoolOrg, courseId, session, category, teacherId });

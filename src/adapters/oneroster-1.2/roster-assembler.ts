@@ -36,6 +36,7 @@ import {
   type OrClass,
   type OrDemographics,
   type OrEnrollment,
+  type OrExtra,
   type Origin,
   type OrRole,
   type OrStatus,
@@ -271,6 +272,7 @@ class Assembly {
           role.programmeCode,
           role.educationCode,
           role.cancelled,
+          role.extras ? JSON.stringify(role.extras) : undefined,
         ]);
       } else if (role.status !== 'tobedeleted') {
         this.mustExist('roles', role, 'orgSourcedId', role.orgSourcedId, this.refs.orgs);
@@ -371,6 +373,7 @@ class Assembly {
           e.role,
           e.beginDate,
           e.endDate,
+          e.extras ? JSON.stringify(e.extras) : undefined,
         ]);
         continue;
       }
@@ -424,12 +427,13 @@ class Assembly {
       }
       const scoreStatus = r.scoreStatus?.toLowerCase() === 'fully graded' ? undefined : r.scoreStatus;
       const rare =
-        r.status === 'tobedeleted' || scoreStatus || r.comment || r.scoreScaleSourcedId
+        r.status === 'tobedeleted' || scoreStatus || r.comment || r.scoreScaleSourcedId || r.extras
           ? JSON.stringify({
               ...(r.status === 'tobedeleted' ? { tobedeleted: true } : {}),
               ...(scoreStatus ? { scoreStatus } : {}),
               ...(r.comment ? { comment: r.comment } : {}),
               ...(r.scoreScaleSourcedId ? { scoreScaleSourcedId: r.scoreScaleSourcedId } : {}),
+              ...(r.extras ? { extras: r.extras } : {}),
             })
           : undefined;
       heads.results = this.log.append([
@@ -630,6 +634,7 @@ class Assembly {
       programmeCode: str(t[11]),
       educationCode: str(t[12]),
       cancelled: str(t[13]),
+      ...(t[14] ? { extras: JSON.parse(t[14] as string) as OrExtra[] } : {}),
     };
   }
 
@@ -645,6 +650,7 @@ class Assembly {
       role: t[6] as string,
       beginDate: str(t[7]),
       endDate: str(t[8]),
+      ...(t[9] ? { extras: JSON.parse(t[9] as string) as OrExtra[] } : {}),
     };
   }
 

@@ -41,6 +41,7 @@ import {
   type OrCourse,
   type OrDemographics,
   type OrEnrollment,
+  type OrExtra,
   type OrLineItem,
   type OrOrg,
   type OrRole,
@@ -95,7 +96,13 @@ export interface ResultRow extends Placed {
   textScore?: string;
   scoreDate?: string;
   /** Rarely set: a result that is not simply an active, fully graded one, or carries a comment. */
-  rare?: { tobedeleted?: boolean; scoreStatus?: string; comment?: string; scoreScaleSourcedId?: string };
+  rare?: {
+    tobedeleted?: boolean;
+    scoreStatus?: string;
+    comment?: string;
+    scoreScaleSourcedId?: string;
+    extras?: OrExtra[];
+  };
 }
 
 /** Everything the bundle says about one pupil besides their own users row. */
@@ -469,6 +476,7 @@ class PupilBuilder {
     const result: Enrolment[] = [];
     for (const role of this.input.rows.roles) {
       if (role.role.toLowerCase() !== 'student' || role.status === 'tobedeleted') continue;
+      this.noteExtras(role, role.extras, 'an enrolment');
       const org = refs.orgs.get(role.orgSourcedId);
       if (!org) continue; // the assembler has already rejected or noted a dangling org
       const schoolUnitCode = schoolUnitCodeOf(org, opts);
@@ -593,6 +601,7 @@ class PupilBuilder {
     const seen = new Set<string>();
     for (const enrollment of this.input.rows.enrollments) {
       if (enrollment.status === 'tobedeleted') continue;
+      this.noteExtras(enrollment, enrollment.extras, 'a group membership');
       const cls = refs.classes.get(enrollment.classSourcedId);
       if (!cls) continue;
       const schoolUnitCode =
@@ -712,6 +721,7 @@ class PupilBuilder {
     const result: Grade[] = [];
     for (const row of this.input.rows.results) {
       if (row.rare?.tobedeleted) continue;
+      this.noteExtras(row, row.rare?.extras, 'a grade');
       const grade = this.grade(row, `/grades/${result.length}`);
       if (grade) result.push(grade);
     }
@@ -991,6 +1001,12 @@ class PupilBuilder {
       ...(target ? { target: { pointer: target } } : {}),
       detail,
     });
+  }
+
+  /** Columns (or metadata) of a pupil's row that nothing reads: each a loss entry, never silence. */
+  private noteExtras(entity: Placed, extras: OrExtra[] | undefined, what: string): void {
+    for (const extra of extras ?? [])
+      this.note('dropped', entity, extra.field, undefined, `${what} has no place for ${extra.field}`);
   }
 
   private reject(entity: Placed, field: string | undefined, pointer: string, detail: string): void {
