@@ -6,6 +6,7 @@
 import type { FieldError } from '../../common/problem/domain-error';
 import type { LearnerRecord } from '../../records/learner-record.types';
 import { validateLearnerRecord } from '../../records/learner-record.validator';
+import { checkCandidate } from '../../records/record-intake';
 import type { Location, LossEntry } from '../vendor-adapter.port';
 
 /** A loss of an item whose index is known only once invalid items are left out. */
@@ -40,9 +41,11 @@ export function settleRecord(input: SettleInput): SettleOutcome {
   const loss: LossEntry[] = [];
   // Two rounds: the first leaves out invalid items, the second confirms what is left is valid.
   for (let round = 0; round < 2; round++) {
-    const record = assemble(input.base, sections);
-    const errors = validateLearnerRecord(record);
-    if (errors.length === 0) {
+    // checkCandidate marks the record checked, with its JSON: the import stores it without a second
+    // check, normalisation and serialisation.
+    const checked = checkCandidate(assemble(input.base, sections));
+    const errors = 'errors' in checked ? checked.errors : [];
+    if (!('errors' in checked)) {
       for (const { pointer, items } of sections) {
         items.forEach((item, index) => {
           for (const { targetSuffix, ...entry } of item.losses) {
@@ -54,7 +57,7 @@ export function settleRecord(input: SettleInput): SettleOutcome {
           }
         });
       }
-      return { kind: 'record', record, loss };
+      return { kind: 'record', record: checked.record, loss };
     }
     if (round === 1) break;
     const invalid = new Map<PendingItem<unknown>, string[]>();

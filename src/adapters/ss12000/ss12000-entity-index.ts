@@ -90,6 +90,31 @@ const REFERENCES: Readonly<Record<EntityKind, readonly string[]>> = {
   duty: ['person', 'dutyAt'],
 };
 
+/** A reference path taken apart once: `enrolments[].enroledAt` is { enrolments, each, rest: enroledAt }. */
+interface ReferencePath {
+  field: string;
+  /** An array whose every item holds the rest of the path (or is the reference). */
+  each: boolean;
+  required: boolean;
+  rest?: ReferencePath;
+}
+
+function referencePath(path: string): ReferencePath {
+  const required = path.endsWith('!');
+  const [head, ...rest] = path.replace(/!$/, '').split('.');
+  const each = head.endsWith('[]');
+  return {
+    field: each ? head.slice(0, -2) : head,
+    each,
+    required,
+    ...(rest.length > 0 ? { rest: referencePath(`${rest.join('.')}${required ? '!' : ''}`) } : {}),
+  };
+}
+
+const REFERENCE_PATHS = Object.fromEntries(
+  Object.entries(REFERENCES).map(([kind, paths]) => [kind, paths.map(referencePath)]),
+) as unknown as Readonly<Record<EntityKind, readonly ReferencePath[]>>;
+
 const ARRAYS: Readonly<Partial<Record<EntityKind, readonly string[]>>> = {
   person: [
     'enrolments',
@@ -460,7 +485,7 @@ export class EntityIndex {
       if (value[field] !== undefined && !Array.isArray(value[field]))
         this.fail('SS12000.MALFORMED_ENTITY', file, `${pointer}/${field}`, 'must be an array');
     }
-    for (const path of REFERENCES[kind]) this.checkReference(value, path, file, pointer);
+    for (const ref of REFERENCE_PATHS[kind]) this.checkReference(value, ref, file, pointer);
     if (this.errors.length > before) return;
 
     const key = typeof id === 'string' ? id : `#${this.anonymous++}`;
@@ -593,18 +618,15 @@ export class EntityIndex {
     }));
   }
 
-  private checkReference(entity: Obj, path: string, file: string | undefined, pointer: string): void {
-    const required = path.endsWith('!');
-    const [head, ...rest] = path.replace(/!$/, '').split('.');
-    if (head.endsWith('[]')) {
-      const field = head.slice(0, -2);
+  private checkReference(entity: Obj, ref: ReferencePath, file: string | undefined, pointer: string): void {
+    const { field, each, required, rest } = ref;
+    if (each) {
       const items = entity[field];
       if (!Array.isArray(items)) return;
       items.forEach((item, i) => {
         const at = `${pointer}/${field}/${i}`;
         if (!isObj(item)) this.fail('SS12000.MALFORMED_ENTITY', file, at, 'must be an object');
-        else if (rest.length > 0)
-          this.checkReference(item, `${rest.join('.')}${required ? '!' : ''}`, file, at);
+        else if (rest) this.checkReference(item, rest, file, at);
         else if (field !== 'responsibles') this.checkRef(item, file, at);
         // SS 12000 v2.1 refers to a responsible as { person: { id } }; earlier drafts as { id }.
         else if (isObj(item.person)) this.checkRef(item.person, file, `${at}/person`);
@@ -612,14 +634,14 @@ export class EntityIndex {
       });
       return;
     }
-    const value = entity[head];
-    const at = `${pointer}/${head}`;
+    const value = entity[field];
+    const at = `${pointer}/${field}`;
     if (value === undefined || value === null) {
       if (required) this.fail('SS12000.MALFORMED_ENTITY', file, at, 'is required: a reference { "id": ... }');
       return;
     }
     // Some SS 12000 drafts give placedAt as a bare id.
-    if (head === 'placedAt' && typeof value === 'string') return;
+    if (field === 'placedAt' && typeof value === 'string') return;
     if (!isObj(value)) this.fail('SS12000.MALFORMED_ENTITY', file, at, 'must be a reference { "id": ... }');
     else this.checkRef(value, file, at);
   }

@@ -1,7 +1,7 @@
 // SS 12000 enrolments, placements and group memberships → the canonical record's enrolments and groups. An item that cannot be placed (no school unit, no syllabus) is left out with
 // a loss entry; the rest of the pupil goes on.
 import type { Enrolment, Group } from '../../records/learner-record.types';
-import type { Located, Obj } from './ss12000-entity-index';
+import type { Located, Membership, Obj } from './ss12000-entity-index';
 import { GROUP_TYPES, hasSchoolYears, SCHOOL_TYPE_APPROXIMATIONS, SCHOOL_TYPES } from './ss12000-codes';
 import {
   ImportScope,
@@ -17,7 +17,7 @@ import {
 /** What in the input belongs to one pupil, found by the join. */
 export interface PupilLinks {
   placements: Located[];
-  memberships: { group: Located; membership: Obj; index: number }[];
+  memberships: Membership[];
   grades: Located[];
   attendance: Located[];
 }

@@ -1,6 +1,5 @@
 import type { FieldError } from '../../common/problem/domain-error';
-import type { LearnerRecord } from '../../records/learner-record.types';
-import { validateLearnerRecord } from '../../records/learner-record.validator';
+import { checkCandidate } from '../../records/record-intake';
 import { AdapterInputError } from '../adapter-input.errors';
 import type { ImportContext, ImportItem } from '../vendor-adapter.port';
 import type { EntityIndex, Located, Obj } from './ss12000-entity-index';
@@ -106,10 +105,13 @@ function pupilItem(scope: ImportScope, person: Located, links: PupilLinks): Impo
     l.target?.pointer !== undefined ? anchor(record, l.target.pointer) : undefined,
   );
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const errors = validateLearnerRecord(record);
-    if (errors.length === 0) {
-      retarget(record, scope.loss, anchors);
-      return { kind: 'record', record: record as unknown as LearnerRecord, loss: scope.loss, source };
+    // checkCandidate marks the record checked, with its JSON: the import stores it without a second
+    // check, normalisation and serialisation.
+    const checked = checkCandidate(record);
+    const errors = 'errors' in checked ? checked.errors : [];
+    if (!('errors' in checked)) {
+      retarget(record, scope.loss, anchors); // a copy made for NFC has the same shape
+      return { kind: 'record', record: checked.record, loss: scope.loss, source };
     }
     const fatal = errors.filter((e) => droppable(record, e.pointer) === undefined);
     if (fatal.length > 0) {
