@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../../common/problem/domain-error';
 import { AdapterInputError } from '../adapter-input.errors';
+import { HashedSlots, NumberColumn } from '../shared/number-columns';
 import { SpillFile, type SpillPlace } from '../shared/spill-file';
 import type { InputPart } from './ss12000-input.reader';
 
@@ -183,11 +184,11 @@ class SpilledEntities {
    * The other kinds' slots by a hash of the id, only to find an id seen twice (checked against the
    * spilled entity): the ids of half a million grades would take a third of a conversion's heap.
    */
-  readonly hashed = new Map<number, number | number[]>();
-  readonly at: number[] = [];
-  readonly bytes: number[] = [];
-  readonly arrays: number[] = [];
-  readonly indexes: number[] = [];
+  readonly hashed = new HashedSlots();
+  readonly at = new NumberColumn(Float64Array);
+  readonly bytes = new NumberColumn(Int32Array);
+  readonly arrays = new NumberColumn(Int32Array);
+  readonly indexes = new NumberColumn(Int32Array);
   /** Slots by the pupil they belong to (kinds with an owner). */
   readonly byOwner = new Map<string, number[]>();
 
@@ -196,19 +197,7 @@ class SpilledEntities {
   }
 
   place(slot: number): SpillPlace {
-    return { at: this.at[slot], bytes: this.bytes[slot] };
-  }
-
-  candidates(hash: number): readonly number[] {
-    const slots = this.hashed.get(hash);
-    return slots === undefined ? [] : typeof slots === 'number' ? [slots] : slots;
-  }
-
-  rememberHash(hash: number, slot: number): void {
-    const slots = this.hashed.get(hash);
-    if (slots === undefined) this.hashed.set(hash, slot);
-    else if (typeof slots === 'number') this.hashed.set(hash, [slots, slot]);
-    else slots.push(slot);
+    return { at: this.at.get(slot), bytes: this.bytes.get(slot) };
   }
 }
 
@@ -224,10 +213,10 @@ export interface Membership {
  * The groups stay in memory without them; each membership is kept with its group and its index there.
  */
 class SpilledMemberships {
-  readonly at: number[] = [];
-  readonly bytes: number[] = [];
+  readonly at = new NumberColumn(Float64Array);
+  readonly bytes = new NumberColumn(Int32Array);
   readonly groups: Located[] = [];
-  readonly indexes: number[] = [];
+  readonly indexes = new NumberColumn(Int32Array);
   readonly byOwner = new Map<string, number[]>();
 }
 
@@ -319,11 +308,11 @@ export class EntityIndex {
   membershipsOf(personId: string): Membership[] {
     const m = this.memberships;
     const slots = m.byOwner.get(personId) ?? [];
-    const texts = this.spill.readMany(slots.map((slot) => ({ at: m.at[slot], bytes: m.bytes[slot] })));
+    const texts = this.spill.readMany(slots.map((slot) => ({ at: m.at.get(slot), bytes: m.bytes.get(slot) })));
     return slots.map((slot, i) => ({
       group: m.groups[slot],
       membership: JSON.parse(texts[i]) as Obj,
-      index: m.indexes[slot],
+      index: m.indexes.get(slot),
     }));
   }
 
@@ -332,7 +321,7 @@ export class EntityIndex {
     const m = this.memberships;
     return (m.byOwner.get(personId) ?? []).map((slot) => ({
       ...(m.groups[slot].file !== undefined ? { file: m.groups[slot].file } : {}),
-      pointer: `${m.groups[slot].pointer}/groupMemberships/${m.indexes[slot]}/person/id`,
+      pointer: `${m.groups[slot].pointer}/groupMemberships/${m.indexes.get(slot)}/person/id`,
     }));
   }
 
@@ -558,7 +547,7 @@ export class EntityIndex {
         ? entities.slots.get(key)
         : anonymous
           ? undefined
-          : entities.candidates(hash).find((slot) => {
+          : entities.hashed.candidates(hash).find((slot) => {
               const text = this.spill.read(entities.place(slot));
               return text === json || (JSON.parse(text) as Obj).id === key;
             });
@@ -576,7 +565,7 @@ export class EntityIndex {
       entities.slots.set(key, slot);
       return undefined;
     }
-    if (!anonymous) entities.rememberHash(hash, slot);
+    if (!anonymous) entities.hashed.add(hash, slot);
     const owner = (value[OWNER_FIELD[kind]] as Obj).id as string; // checked: a required reference
     const owned = entities.byOwner.get(owner);
     if (owned) owned.push(slot);
@@ -602,8 +591,8 @@ export class EntityIndex {
   }
 
   private whereOfSlot(entities: SpilledEntities, slot: number): { file?: string; pointer: string } {
-    const array = this.arrayPlaces[entities.arrays[slot]];
-    const index = entities.indexes[slot];
+    const array = this.arrayPlaces[entities.arrays.get(slot)];
+    const index = entities.indexes.get(slot);
     return {
       ...(array.file !== undefined ? { file: array.file } : {}),
       pointer: index < 0 ? array.at : `${array.at}/${index}`,
