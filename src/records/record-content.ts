@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { toNfc } from '../common/unicode/nfc';
+import { toNfc as nfc } from '../common/unicode/nfc';
 import type { LearnerRecord } from './learner-record.types';
-
-const nfc = toNfc;
 
 /**
  * A copy with every string in NFC, so "å" typed as a + combining ring equals the precomposed "å".

@@ -1,6 +1,14 @@
 // CSV records to intermediate entities, one converter per file. Values are trimmed; empty is absent.
 import { EXT, type OrFile } from './oneroster-1.2.columns';
-import type { EntityOf, Origin, OrExtra, OrStatus, OrUser, OrUserId } from './oneroster-1.2.entities';
+import {
+  someExtras,
+  type EntityOf,
+  type Origin,
+  type OrExtra,
+  type OrStatus,
+  type OrUser,
+  type OrUserId,
+} from './oneroster-1.2.entities';
 import { nfc, parseList, parseUserIds } from './entity-fields';
 
 /** The fields of one record by column name. */
@@ -96,7 +104,7 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     programmeCode: r.get(EXT.programmeCode),
     educationCode: r.get(EXT.educationCode),
     cancelled: r.get(EXT.cancelled),
-    ...extrasOf(r),
+    ...someExtras(r.extras()),
   }),
   users: (r) => new CsvUser(r),
   enrollments: (r) => ({
@@ -111,7 +119,7 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     primary: r.get('primary'),
     beginDate: r.get('beginDate'),
     endDate: r.get('endDate'),
-    ...extrasOf(r),
+    ...someExtras(r.extras()),
   }),
   demographics: (r) => ({
     ...base(r),
@@ -136,15 +144,9 @@ export const CSV_CONVERTERS: { [K in OrFile]: Converter<K> } = {
     textScore: r.get('textScore'),
     scoreDate: r.get('scoreDate'),
     comment: r.get('comment'),
-    ...extrasOf(r),
+    ...someExtras(r.extras()),
   }),
 };
-
-/** A row's unknown columns, when it has any (most rows of a kommun's files have none). */
-function extrasOf(r: CsvRow): { extras?: OrExtra[] } {
-  const extras = r.extras();
-  return extras.length > 0 ? { extras } : {};
-}
 
 const USER_EXTRAS = [
   'password',

@@ -2,7 +2,14 @@
 // intermediate entities the CSV binding gives, so one mapper serves both.
 import { nfc, parseStatus } from './entity-fields';
 import { EXT, type OrFile } from './oneroster-1.2.columns';
-import type { EntityOf, Origin, OrExtra, OrUserId, RosterSource } from './oneroster-1.2.entities';
+import {
+  someExtras,
+  type EntityOf,
+  type Origin,
+  type OrExtra,
+  type OrUserId,
+  type RosterSource,
+} from './oneroster-1.2.entities';
 import { inputError, OR_ERRORS } from './oneroster-1.2.errors';
 import { parseDateLike } from './oneroster-dates';
 import {
@@ -535,9 +542,6 @@ const JSON_CONVERTERS: { [K in OrFile]?: (item: Item) => EntityOf[K] } = {
     ...someExtras(metadataExtras(i.value)),
   }),
 };
-
-/** Extras as an entity's optional field: most have none. */
-const someExtras = (extras: OrExtra[]): { extras?: OrExtra[] } => (extras.length > 0 ? { extras } : {});
 
 function* userRoles(item: Item): Generator<EntityOf['roles']> {
   const v = item.value;

@@ -115,6 +115,10 @@ export interface OrExtra {
   value: string;
 }
 
+/** Extras as an entity's optional field: most rows have none. */
+export const someExtras = (extras: OrExtra[]): { extras?: OrExtra[] } =>
+  extras.length > 0 ? { extras } : {};
+
 export interface OrUserId {
   type?: string;
   identifier: string;

@@ -44,7 +44,6 @@ export function settleRecord(input: SettleInput): SettleOutcome {
     // checkCandidate marks the record checked, with its JSON: the import stores it without a second
     // check, normalisation and serialisation.
     const checked = checkCandidate(assemble(input.base, sections));
-    const errors = 'errors' in checked ? checked.errors : [];
     if (!('errors' in checked)) {
       for (const { pointer, items } of sections) {
         items.forEach((item, index) => {
@@ -59,6 +58,7 @@ export function settleRecord(input: SettleInput): SettleOutcome {
       }
       return { kind: 'record', record: checked.record, loss };
     }
+    const { errors } = checked;
     if (round === 1) break;
     const invalid = new Map<PendingItem<unknown>, string[]>();
     const fatal: FieldError[] = [];

@@ -174,22 +174,13 @@ interface ArrayPlace {
 }
 
 /**
- * The spilled entities of one kind, a slot each: where in the spill file, and where in the input (an
- * array of the input and the index in it, -1 for a single entity), in parallel arrays of numbers.
+ * Spilled items, a slot each, in parallel columns of numbers: where in the spill file, the index in the
+ * input's array (-1 for a single entity), and the slots of each pupil they belong to.
  */
-class SpilledEntities {
-  /** Persons' slots by id: the join looks persons up by id. */
-  readonly slots = new Map<string, number>();
-  /**
-   * The other kinds' slots by a hash of the id, only to find an id seen twice (checked against the
-   * spilled entity): the ids of half a million grades would take a third of a conversion's heap.
-   */
-  readonly hashed = new HashedSlots();
+class SpilledSlots {
   readonly at = new NumberColumn(Float64Array);
   readonly bytes = new NumberColumn(Int32Array);
-  readonly arrays = new NumberColumn(Int32Array);
   readonly indexes = new NumberColumn(Int32Array);
-  /** Slots by the pupil they belong to (kinds with an owner). */
   readonly byOwner = new Map<string, number[]>();
 
   get count(): number {
@@ -199,6 +190,36 @@ class SpilledEntities {
   place(slot: number): SpillPlace {
     return { at: this.at.get(slot), bytes: this.bytes.get(slot) };
   }
+
+  /** A new slot for text spilled at `place`; `owner` is the pupil it belongs to, if any. */
+  add(place: SpillPlace, index: number, owner?: string): number {
+    const slot = this.count;
+    this.at.push(place.at);
+    this.bytes.push(place.bytes);
+    this.indexes.push(index);
+    if (owner !== undefined) {
+      const owned = this.byOwner.get(owner);
+      if (owned) owned.push(slot);
+      else this.byOwner.set(owner, [slot]);
+    }
+    return slot;
+  }
+
+  ownedBy(owner: string): readonly number[] {
+    return this.byOwner.get(owner) ?? [];
+  }
+}
+
+/** The spilled entities of one kind, with the array of the input each is in. */
+class SpilledEntities extends SpilledSlots {
+  /** Persons' slots by id: the join looks persons up by id. */
+  readonly slots = new Map<string, number>();
+  /**
+   * The other kinds' slots by a hash of the id, only to find an id seen twice (checked against the
+   * spilled entity): the ids of half a million grades would take a third of a conversion's heap.
+   */
+  readonly hashed = new HashedSlots();
+  readonly arrays = new NumberColumn(Int32Array);
 }
 
 /** A group membership, as the join hands it to the mapping. */
@@ -212,12 +233,8 @@ export interface Membership {
  * Groups' memberships, spilled: a kommun's groups are a few thousand, their memberships a few per pupil.
  * The groups stay in memory without them; each membership is kept with its group and its index there.
  */
-class SpilledMemberships {
-  readonly at = new NumberColumn(Float64Array);
-  readonly bytes = new NumberColumn(Int32Array);
+class SpilledMemberships extends SpilledSlots {
   readonly groups: Located[] = [];
-  readonly indexes = new NumberColumn(Int32Array);
-  readonly byOwner = new Map<string, number[]>();
 }
 
 /** FNV-1a over the UTF-16 code units: a hash to find an id seen twice, not to trust. */
@@ -287,13 +304,13 @@ export class EntityIndex {
   /** A pupil's placements, grades or attendance, in the order of the input. */
   owned(kind: OwnedKind, personId: string): Located[] {
     const entities = this.spilledOf(kind);
-    return this.located(entities, entities.byOwner.get(personId) ?? []);
+    return this.located(entities, entities.ownedBy(personId));
   }
 
   /** Where the input's placements, grades or attendance (`kind`) refer to this person. */
   ownerReferences(kind: OwnedKind, personId: string): { file?: string; pointer: string }[] {
     const entities = this.spilledOf(kind);
-    return (entities.byOwner.get(personId) ?? []).map((slot) => {
+    return entities.ownedBy(personId).map((slot) => {
       const where = this.whereOfSlot(entities, slot);
       return { ...where, pointer: `${where.pointer}/${OWNER_FIELD[kind]}/id` };
     });
@@ -307,8 +324,8 @@ export class EntityIndex {
   /** A pupil's group memberships, in the order of the input. */
   membershipsOf(personId: string): Membership[] {
     const m = this.memberships;
-    const slots = m.byOwner.get(personId) ?? [];
-    const texts = this.spill.readMany(slots.map((slot) => ({ at: m.at.get(slot), bytes: m.bytes.get(slot) })));
+    const slots = m.ownedBy(personId);
+    const texts = this.spill.readMany(slots.map((slot) => m.place(slot)));
     return slots.map((slot, i) => ({
       group: m.groups[slot],
       membership: JSON.parse(texts[i]) as Obj,
@@ -319,7 +336,7 @@ export class EntityIndex {
   /** Where groups name this person as a member. */
   memberReferences(personId: string): { file?: string; pointer: string }[] {
     const m = this.memberships;
-    return (m.byOwner.get(personId) ?? []).map((slot) => ({
+    return m.ownedBy(personId).map((slot) => ({
       ...(m.groups[slot].file !== undefined ? { file: m.groups[slot].file } : {}),
       pointer: `${m.groups[slot].pointer}/groupMemberships/${m.indexes.get(slot)}/person/id`,
     }));
@@ -515,16 +532,9 @@ export class EntityIndex {
     this.groupDigests.set(key, digest);
     const m = this.memberships;
     ((groupMemberships as Obj[] | undefined) ?? []).forEach((membership, j) => {
-      const slot = m.at.length;
-      const place = this.spill.append(JSON.stringify(membership));
-      m.at.push(place.at);
-      m.bytes.push(place.bytes);
-      m.groups.push(held);
-      m.indexes.push(j);
       const owner = (membership.person as Obj).id as string; // checked: a required reference
-      const owned = m.byOwner.get(owner);
-      if (owned) owned.push(slot);
-      else m.byOwner.set(owner, [slot]);
+      m.add(this.spill.append(JSON.stringify(membership)), j, owner);
+      m.groups.push(held);
     });
     return undefined;
   }
@@ -555,21 +565,12 @@ export class EntityIndex {
       if (this.spill.read(entities.place(earlier)) === json) return undefined;
       return this.whereOfSlot(entities, earlier) as Located;
     }
-    const slot = entities.count;
-    const place = this.spill.append(json);
-    entities.at.push(place.at);
-    entities.bytes.push(place.bytes);
+    // Checked above: the owner is a required reference.
+    const owner = kind === 'person' ? undefined : ((value[OWNER_FIELD[kind]] as Obj).id as string);
+    const slot = entities.add(this.spill.append(json), index ?? -1, owner);
     entities.arrays.push(this.arrayOf(file, arrayAt));
-    entities.indexes.push(index ?? -1);
-    if (kind === 'person') {
-      entities.slots.set(key, slot);
-      return undefined;
-    }
-    if (!anonymous) entities.hashed.add(hash, slot);
-    const owner = (value[OWNER_FIELD[kind]] as Obj).id as string; // checked: a required reference
-    const owned = entities.byOwner.get(owner);
-    if (owned) owned.push(slot);
-    else entities.byOwner.set(owner, [slot]);
+    if (kind === 'person') entities.slots.set(key, slot);
+    else if (!anonymous) entities.hashed.add(hash, slot);
     return undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { Provenance, SecurityMarking } from '../../records/learner-record.types';
 import type { ImportContext, LossEntry } from '../vendor-adapter.port';
+import { jsonPointer } from '../shared/json-stream';
 import type { EntityIndex, Located, Obj } from './ss12000-entity-index';
 
 /** The adapter's options in a platform registration (see ss12000.adapter.ts optionsSchema). */
@@ -50,7 +51,7 @@ export function loseUnread(
     if (!known.has(field))
       scope.lose(
         'dropped',
-        within(where, field.replace(/~/g, '~0').replace(/\//g, '~1')),
+        within(where, jsonPointer([field]).slice(1)),
         `portabel has no place for ${noun}'s ${field}`,
       );
 }
@@ -111,7 +112,7 @@ export class ImportScope {
     if (!best) best = { origin: this.origins.get(root) ?? { where: { pointer: '' }, fields: {} }, depth: 0 };
     const rest = segments.slice(best.depth);
     if (rest.length > 0) rest[0] = best.origin.fields[rest[0]] ?? rest[0];
-    const escaped = rest.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+    const escaped = jsonPointer(rest);
     return { ...best.origin.where, pointer: `${best.origin.where.pointer}${escaped}` };
   }
 

@@ -108,11 +108,11 @@ function pupilItem(scope: ImportScope, person: Located, links: PupilLinks): Impo
     // checkCandidate marks the record checked, with its JSON: the import stores it without a second
     // check, normalisation and serialisation.
     const checked = checkCandidate(record);
-    const errors = 'errors' in checked ? checked.errors : [];
     if (!('errors' in checked)) {
       retarget(record, scope.loss, anchors); // a copy made for NFC has the same shape
       return { kind: 'record', record: checked.record, loss: scope.loss, source };
     }
+    const { errors } = checked;
     const fatal = errors.filter((e) => droppable(record, e.pointer) === undefined);
     if (fatal.length > 0) {
       return {
