@@ -122,7 +122,8 @@ describe('oneroster-1.2-rest adapter', () => {
     const streamed = new Map<OrFile, string[]>();
     for (const file of Object.keys(OR_FILES) as OrFile[]) {
       const list: string[] = [];
-      for await (const entity of source.read(file)) list.push(comparable(entity));
+      for await (const batch of source.batches(file))
+        for (const entity of batch) list.push(comparable(entity));
       streamed.set(file, list);
     }
     await source.close();

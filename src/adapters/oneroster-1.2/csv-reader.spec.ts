@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readCsv } from './csv-reader';
+import { readCsv, readCsvBatches } from './csv-reader';
 
 async function read(bytes: Buffer | string, max = 1000) {
   const out = [];
@@ -100,6 +100,31 @@ describe('readCsv', () => {
       expect.objectContaining({
         code: 'ONEROSTER.FIELD_TOO_LARGE',
         errors: [expect.objectContaining({ line: 2, column: 2 })],
+      }),
+    );
+  });
+
+  it('hands out batches as pieces arrive, never an empty one, and the good rows of a piece before its bad row', async () => {
+    const pieces = ['a,b\n1,', '2\n\n', '3,4\n5,6\n7\n8,9\n'].map((p) => Buffer.from(p));
+    const seen: Array<Array<{ cells: string[]; line: number }>> = [];
+    let fault: unknown;
+    try {
+      for await (const batch of readCsvBatches(Readable.from(pieces), 'x.csv', 1000)) seen.push(batch);
+    } catch (error) {
+      fault = error;
+    }
+    expect(seen).toEqual([
+      [{ cells: ['a', 'b'], line: 1 }],
+      [{ cells: ['1', '2'], line: 2 }],
+      [
+        { cells: ['3', '4'], line: 4 },
+        { cells: ['5', '6'], line: 5 },
+      ],
+    ]);
+    expect(fault).toEqual(
+      expect.objectContaining({
+        code: 'ONEROSTER.CSV_SYNTAX',
+        errors: [expect.objectContaining({ file: 'x.csv', line: 6 })],
       }),
     );
   });

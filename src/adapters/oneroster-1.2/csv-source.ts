@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { readCsv, type CsvRecord } from './csv-reader';
+import { readCsv, readCsvBatches, type CsvRecord } from './csv-reader';
 import { CSV_CONVERTERS, type CsvRow } from './csv-entities';
 import { detach, nfc, parseStatus } from './entity-fields';
 import { csvName, OR_FILES, type OrFile } from './oneroster-1.2.columns';
@@ -55,20 +55,41 @@ export class CsvRosterSource implements RosterSource {
     return new CsvRosterSource(zip, modes, opts);
   }
 
-  async *read<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K]> {
+  async *batches<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K][]> {
     if (!this.modes.has(file)) return;
     const name = csvName(file);
-    const records = readCsv(await this.zip.openEntry(name), name, this.opts.maxFieldBytes);
-    const first = await records.next();
-    if (first.done)
+    let header: { origin: HeaderOrigin; extraColumns: [string, number][] } | undefined;
+    const convert = CSV_CONVERTERS[file] as (row: CsvRow) => EntityOf[K];
+    for await (const records of readCsvBatches(
+      await this.zip.openEntry(name),
+      name,
+      this.opts.maxFieldBytes,
+    )) {
+      let from = 0;
+      if (!header) {
+        const origin = headerOrigin(file, records[0], this.opts.fieldAliases);
+        header = {
+          origin,
+          extraColumns: [...origin.columns.entries()].filter(([field]) => !origin.known.has(field)),
+        };
+        from = 1;
+      }
+      const entities: EntityOf[K][] = [];
+      try {
+        for (let i = from; i < records.length; i++)
+          entities.push(convert(toRow(records[i], header.origin, header.extraColumns)));
+      } catch (error) {
+        // The rows before a bad one go first, as they would row by row.
+        if (entities.length > 0) yield entities;
+        throw error;
+      }
+      if (entities.length > 0) yield entities;
+    }
+    if (!header)
       throw inputError(OR_ERRORS.missingHeader, `${name} is empty: it has no header`, {
         file: name,
         line: 1,
       });
-    const origin = headerOrigin(file, first.value, this.opts.fieldAliases);
-    const convert = CSV_CONVERTERS[file];
-    const extraColumns = [...origin.columns.entries()].filter(([field]) => !origin.known.has(field));
-    for await (const record of records) yield convert(toRow(record, origin, extraColumns));
   }
 
   close(): Promise<void> {

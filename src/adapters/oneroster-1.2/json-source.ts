@@ -154,8 +154,18 @@ export class JsonRosterSource implements RosterSource {
     return new JsonRosterSource(modes, spans, opts.maxValueBytes, onClose);
   }
 
-  async *read<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K]> {
-    for await (const item of this.items(SOURCE_OF[file] ?? file)) yield* entitiesOf(file, item);
+  async *batches<K extends OrFile>(file: K): AsyncGenerator<EntityOf[K][]> {
+    for await (const items of this.items(SOURCE_OF[file] ?? file)) {
+      const entities: EntityOf[K][] = [];
+      try {
+        for (const item of items) for (const entity of entitiesOf(file, item)) entities.push(entity);
+      } catch (error) {
+        // The objects before a bad one go first, as they would one by one.
+        if (entities.length > 0) yield entities;
+        throw error;
+      }
+      if (entities.length > 0) yield entities;
+    }
   }
 
   close(): Promise<void> {
@@ -163,8 +173,8 @@ export class JsonRosterSource implements RosterSource {
     return Promise.resolve();
   }
 
-  /** The objects of one kind, in the order of the documents and of their collections. */
-  private async *items(kind: OrFile): AsyncGenerator<Item> {
+  /** The objects of one kind, in the order of the documents and of their collections, as read. */
+  private async *items(kind: OrFile): AsyncGenerator<Item[]> {
     for (const span of this.spans) {
       if (span.kind !== kind) continue;
       const { file } = span.document;
@@ -172,14 +182,17 @@ export class JsonRosterSource implements RosterSource {
       const walk = span.single ? () => false : (path: JsonPath) => path.length === 0;
       try {
         const bytes = await span.document.bytes(span);
-        for await (const pieces of readJsonPieces(bytes, { walk, maxValueBytes: this.maxValueBytes }))
+        for await (const pieces of readJsonPieces(bytes, { walk, maxValueBytes: this.maxValueBytes })) {
+          const items: Item[] = [];
           for (const piece of pieces)
             if (piece.kind === 'value')
-              yield {
+              items.push({
                 value: piece.value as Json,
                 origin: span.origin,
                 at: span.single ? -1 : (piece.key as number),
-              };
+              });
+          if (items.length > 0) yield items;
+        }
       } catch (error) {
         throw jsonInputError(error, file);
       }

@@ -168,34 +168,36 @@ class Assembly {
       this.tableDate('lineItems', li, 'dueDate', li.dueDate);
     }
     const seen = new Set<string>();
-    for await (const link of this.source.read('lineItemScoreScales')) {
-      if (link.sourcedId) this.unique('lineItemScoreScales', seen, link.sourcedId, link);
-      if (link.status === 'tobedeleted') continue;
-      const li = refs.lineItems.get(link.fromSourcedId);
-      this.mustExist('lineItemScoreScales', link, 'lineItemSourcedId', link.fromSourcedId, refs.lineItems);
-      this.mustExist(
-        'lineItemScoreScales',
-        link,
-        'scoreScaleSourcedId',
-        link.scoreScaleSourcedId,
-        refs.scoreScales,
-      );
-      if (li) li.scoreScaleSourcedId = link.scoreScaleSourcedId;
-    }
+    for await (const batch of this.source.batches('lineItemScoreScales'))
+      for (const link of batch) {
+        if (link.sourcedId) this.unique('lineItemScoreScales', seen, link.sourcedId, link);
+        if (link.status === 'tobedeleted') continue;
+        const li = refs.lineItems.get(link.fromSourcedId);
+        this.mustExist('lineItemScoreScales', link, 'lineItemSourcedId', link.fromSourcedId, refs.lineItems);
+        this.mustExist(
+          'lineItemScoreScales',
+          link,
+          'scoreScaleSourcedId',
+          link.scoreScaleSourcedId,
+          refs.scoreScales,
+        );
+        if (li) li.scoreScaleSourcedId = link.scoreScaleSourcedId;
+      }
   }
 
   private async table<K extends OrFile>(file: K, into: Map<string, EntityOf[K]>): Promise<void> {
-    for await (const entity of this.source.read(file)) {
-      const e = entity as EntityOf[K] & { sourcedId: string; status: string };
-      if (!e.sourcedId)
-        throw inputError(
-          OR_ERRORS.badValue,
-          `${csvName(file)}: a row has no sourcedId`,
-          where(e, 'sourcedId'),
-        );
-      if (into.has(e.sourcedId)) throw duplicate(file, e.sourcedId, e);
-      into.set(e.sourcedId, e);
-    }
+    for await (const batch of this.source.batches(file))
+      for (const entity of batch) {
+        const e = entity as EntityOf[K] & { sourcedId: string; status: string };
+        if (!e.sourcedId)
+          throw inputError(
+            OR_ERRORS.badValue,
+            `${csvName(file)}: a row has no sourcedId`,
+            where(e, 'sourcedId'),
+          );
+        if (into.has(e.sourcedId)) throw duplicate(file, e.sourcedId, e);
+        into.set(e.sourcedId, e);
+      }
     // Deleted shared rows count for the duplicate check but nothing may refer to them.
     for (const [id, e] of into) if ((e as { status: string }).status === 'tobedeleted') into.delete(id);
   }
@@ -238,11 +240,12 @@ class Assembly {
     const suspects = hashes.seal();
     if (suspects.size === 0) return;
     const seen = new Set<string>();
-    for await (const entity of this.source.read(file)) {
-      const id = idOf(entity);
-      if (id === undefined || !suspects.has(hash53(id))) continue;
-      this.unique(file, seen, id, entity);
-    }
+    for await (const batch of this.source.batches(file))
+      for (const entity of batch) {
+        const id = idOf(entity);
+        if (id === undefined || !suspects.has(hash53(id))) continue;
+        this.unique(file, seen, id, entity);
+      }
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -250,77 +253,79 @@ class Assembly {
 
   async loadRoles(): Promise<void> {
     const hashes = new HashLog();
-    for await (const role of this.source.read('roles')) {
-      if (role.sourcedId) hashes.add(role.sourcedId);
-      const names = this.roleNames.get(role.userSourcedId) ?? [];
-      names.push(this.intern(role.role));
-      this.roleNames.set(role.userSourcedId, names);
-      if (role.role.toLowerCase() === 'student') {
-        const heads = this.headsOf(role.userSourcedId);
-        heads.roles = this.log.append([
-          heads.roles,
-          role.at,
-          this.originOf(role.origin),
-          role.sourcedId,
-          role.status === 'tobedeleted' ? 1 : 0,
-          role.role,
-          role.beginDate,
-          role.endDate,
-          role.orgSourcedId,
-          role.schoolType,
-          role.schoolYear,
-          role.programmeCode,
-          role.educationCode,
-          role.cancelled,
-          role.extras ? JSON.stringify(role.extras) : undefined,
-        ]);
-      } else if (role.status !== 'tobedeleted') {
-        this.mustExist('roles', role, 'orgSourcedId', role.orgSourcedId, this.refs.orgs);
+    for await (const batch of this.source.batches('roles'))
+      for (const role of batch) {
+        if (role.sourcedId) hashes.add(role.sourcedId);
+        const names = this.roleNames.get(role.userSourcedId) ?? [];
+        names.push(this.intern(role.role));
+        this.roleNames.set(role.userSourcedId, names);
+        if (role.role.toLowerCase() === 'student') {
+          const heads = this.headsOf(role.userSourcedId);
+          heads.roles = this.log.append([
+            heads.roles,
+            role.at,
+            this.originOf(role.origin),
+            role.sourcedId,
+            role.status === 'tobedeleted' ? 1 : 0,
+            role.role,
+            role.beginDate,
+            role.endDate,
+            role.orgSourcedId,
+            role.schoolType,
+            role.schoolYear,
+            role.programmeCode,
+            role.educationCode,
+            role.cancelled,
+            role.extras ? JSON.stringify(role.extras) : undefined,
+          ]);
+        } else if (role.status !== 'tobedeleted') {
+          this.mustExist('roles', role, 'orgSourcedId', role.orgSourcedId, this.refs.orgs);
+        }
       }
-    }
     await this.checkUnique('roles', hashes, (e) => (e as OrRole).sourcedId);
   }
 
   /** Pass 1: which users exist and what they are; guardians' rows and teachers' names are kept. */
   async scanUsers(): Promise<void> {
     const civicColumn = this.opts.civicNo?.column;
-    for await (const user of this.source.read('users')) {
-      if (!user.sourcedId)
-        throw inputError(OR_ERRORS.badValue, 'users.csv: a row has no sourcedId', where(user, 'sourcedId'));
-      if (this.kinds.has(user.sourcedId)) throw duplicate('users', user.sourcedId, user);
-      const roleNames = [...(this.roleNames.get(user.sourcedId) ?? []), ...(user.role ? [user.role] : [])];
-      const kind = kindOf(roleNames);
-      this.kinds.set(user.sourcedId, kind);
-      if (kind === 'teacher')
-        this.refs.teachers.set(user.sourcedId, { givenName: user.givenName, familyName: user.familyName });
-      if (kind !== 'guardian') continue;
-      const role = roleNames.find(isGuardianRole) ?? 'guardian';
-      this.guardians.set(
-        user.sourcedId,
-        this.log.append([
-          user.at,
-          this.originOf(user.origin),
+    for await (const batch of this.source.batches('users'))
+      for (const user of batch) {
+        if (!user.sourcedId)
+          throw inputError(OR_ERRORS.badValue, 'users.csv: a row has no sourcedId', where(user, 'sourcedId'));
+        if (this.kinds.has(user.sourcedId)) throw duplicate('users', user.sourcedId, user);
+        const roleNames = [...(this.roleNames.get(user.sourcedId) ?? []), ...(user.role ? [user.role] : [])];
+        const kind = kindOf(roleNames);
+        this.kinds.set(user.sourcedId, kind);
+        if (kind === 'teacher')
+          this.refs.teachers.set(user.sourcedId, { givenName: user.givenName, familyName: user.familyName });
+        if (kind !== 'guardian') continue;
+        const role = roleNames.find(isGuardianRole) ?? 'guardian';
+        this.guardians.set(
           user.sourcedId,
-          user.status === 'tobedeleted' ? 1 : 0,
-          user.givenName,
-          user.familyName,
-          user.email,
-          user.sms,
-          user.phone,
-          civicColumn ? user.valueOf(civicColumn) : undefined,
-          role,
-          user.extras.length > 0 ? JSON.stringify(user.extras) : undefined,
-          user.valueOf(EXT.emailType),
-          user.valueOf(EXT.phoneType),
-          user.valueOf(EXT.custody),
-        ]),
-      );
-      for (const student of user.agentSourcedIds) {
-        const list = this.reverseAgents.get(student) ?? [];
-        list.push(user.sourcedId);
-        this.reverseAgents.set(student, list);
+          this.log.append([
+            user.at,
+            this.originOf(user.origin),
+            user.sourcedId,
+            user.status === 'tobedeleted' ? 1 : 0,
+            user.givenName,
+            user.familyName,
+            user.email,
+            user.sms,
+            user.phone,
+            civicColumn ? user.valueOf(civicColumn) : undefined,
+            role,
+            user.extras.length > 0 ? JSON.stringify(user.extras) : undefined,
+            user.valueOf(EXT.emailType),
+            user.valueOf(EXT.phoneType),
+            user.valueOf(EXT.custody),
+          ]),
+        );
+        for (const student of user.agentSourcedIds) {
+          const list = this.reverseAgents.get(student) ?? [];
+          list.push(user.sourcedId);
+          this.reverseAgents.set(student, list);
+        }
       }
-    }
     for (const userId of [...this.roleNames.keys(), ...this.heads.keys()]) {
       if (this.kinds.has(userId)) continue;
       throw inputError(
@@ -342,8 +347,8 @@ class Assembly {
   }
 
   private async firstRoleOf(userId: string): Promise<Omit<FieldError, 'detail'>> {
-    for await (const role of this.source.read('roles'))
-      if (role.userSourcedId === userId) return where(role, 'userSourcedId');
+    for await (const batch of this.source.batches('roles'))
+      for (const role of batch) if (role.userSourcedId === userId) return where(role, 'userSourcedId');
     return { file: 'roles.csv' };
   }
 
@@ -352,55 +357,57 @@ class Assembly {
 
   async indexEnrollments(): Promise<void> {
     const hashes = new HashLog();
-    for await (const e of this.source.read('enrollments')) {
-      hashes.add(e.sourcedId);
-      if (!this.userExists('enrollments', e, 'userSourcedId', e.userSourcedId, e.status)) continue;
-      if (e.status === 'tobedeleted') continue;
-      const cls = this.refs.classes.get(e.classSourcedId);
-      if (e.role.toLowerCase() === 'student') {
-        const heads = this.headsOf(e.userSourcedId);
-        if (!cls) {
-          this.missing(heads, 'enrollments', e, 'classSourcedId', `class ${e.classSourcedId}`, '/groups');
+    for await (const batch of this.source.batches('enrollments'))
+      for (const e of batch) {
+        hashes.add(e.sourcedId);
+        if (!this.userExists('enrollments', e, 'userSourcedId', e.userSourcedId, e.status)) continue;
+        if (e.status === 'tobedeleted') continue;
+        const cls = this.refs.classes.get(e.classSourcedId);
+        if (e.role.toLowerCase() === 'student') {
+          const heads = this.headsOf(e.userSourcedId);
+          if (!cls) {
+            this.missing(heads, 'enrollments', e, 'classSourcedId', `class ${e.classSourcedId}`, '/groups');
+            continue;
+          }
+          heads.enrollments = this.log.append([
+            heads.enrollments,
+            e.at,
+            this.originOf(e.origin),
+            e.sourcedId,
+            e.classSourcedId,
+            e.schoolSourcedId,
+            e.role,
+            e.beginDate,
+            e.endDate,
+            e.extras ? JSON.stringify(e.extras) : undefined,
+          ]);
           continue;
         }
-        heads.enrollments = this.log.append([
-          heads.enrollments,
-          e.at,
-          this.originOf(e.origin),
-          e.sourcedId,
-          e.classSourcedId,
-          e.schoolSourcedId,
-          e.role,
-          e.beginDate,
-          e.endDate,
-          e.extras ? JSON.stringify(e.extras) : undefined,
-        ]);
-        continue;
+        if (!cls) {
+          this.mustExist('enrollments', e, 'classSourcedId', e.classSourcedId, this.refs.classes);
+          continue;
+        }
+        if (e.role.toLowerCase() === 'teacher') addTeacher(cls, e.userSourcedId, e.primary === 'true');
       }
-      if (!cls) {
-        this.mustExist('enrollments', e, 'classSourcedId', e.classSourcedId, this.refs.classes);
-        continue;
-      }
-      if (e.role.toLowerCase() === 'teacher') addTeacher(cls, e.userSourcedId, e.primary === 'true');
-    }
     await this.checkUnique('enrollments', hashes, (e) => (e as OrEnrollment).sourcedId);
   }
 
   async indexDemographics(): Promise<void> {
     const seen = new Set<string>();
-    for await (const d of this.source.read('demographics')) {
-      this.unique('demographics', seen, d.sourcedId, d);
-      if (!this.userExists('demographics', d, 'sourcedId', d.sourcedId, d.status)) continue;
-      if (d.status === 'tobedeleted' || !this.mayBeStudent(d.sourcedId)) continue;
-      this.headsOf(d.sourcedId).demographics = this.log.append([
-        d.at,
-        this.originOf(d.origin),
-        d.sourcedId,
-        d.birthDate,
-        d.sex,
-        d.extras.length > 0 ? JSON.stringify(d.extras) : undefined,
-      ]);
-    }
+    for await (const batch of this.source.batches('demographics'))
+      for (const d of batch) {
+        this.unique('demographics', seen, d.sourcedId, d);
+        if (!this.userExists('demographics', d, 'sourcedId', d.sourcedId, d.status)) continue;
+        if (d.status === 'tobedeleted' || !this.mayBeStudent(d.sourcedId)) continue;
+        this.headsOf(d.sourcedId).demographics = this.log.append([
+          d.at,
+          this.originOf(d.origin),
+          d.sourcedId,
+          d.birthDate,
+          d.sex,
+          d.extras.length > 0 ? JSON.stringify(d.extras) : undefined,
+        ]);
+      }
   }
 
   async indexResults(): Promise<void> {
@@ -408,63 +415,65 @@ class Assembly {
     const lineItems = [...this.refs.lineItems.values()];
     const lineItemIndex = new Map(lineItems.map((li, i) => [li.sourcedId, i]));
     this.lineItemList = lineItems;
-    for await (const r of this.source.read('results')) {
-      this.resultIds.add(r.sourcedId);
-      if (!this.userExists('results', r, 'studentSourcedId', r.studentSourcedId, r.status)) continue;
-      const heads = this.headsOf(r.studentSourcedId);
-      const lineItem = lineItemIndex.get(r.lineItemSourcedId);
-      if (lineItem === undefined) {
-        if (r.status !== 'tobedeleted')
-          this.missing(
-            heads,
-            'results',
-            r,
-            'lineItemSourcedId',
-            `line item ${r.lineItemSourcedId}`,
-            '/grades',
-          );
-        continue;
+    for await (const batch of this.source.batches('results'))
+      for (const r of batch) {
+        this.resultIds.add(r.sourcedId);
+        if (!this.userExists('results', r, 'studentSourcedId', r.studentSourcedId, r.status)) continue;
+        const heads = this.headsOf(r.studentSourcedId);
+        const lineItem = lineItemIndex.get(r.lineItemSourcedId);
+        if (lineItem === undefined) {
+          if (r.status !== 'tobedeleted')
+            this.missing(
+              heads,
+              'results',
+              r,
+              'lineItemSourcedId',
+              `line item ${r.lineItemSourcedId}`,
+              '/grades',
+            );
+          continue;
+        }
+        const scoreStatus = r.scoreStatus?.toLowerCase() === 'fully graded' ? undefined : r.scoreStatus;
+        const rare =
+          r.status === 'tobedeleted' || scoreStatus || r.comment || r.scoreScaleSourcedId || r.extras
+            ? JSON.stringify({
+                ...(r.status === 'tobedeleted' ? { tobedeleted: true } : {}),
+                ...(scoreStatus ? { scoreStatus } : {}),
+                ...(r.comment ? { comment: r.comment } : {}),
+                ...(r.scoreScaleSourcedId ? { scoreScaleSourcedId: r.scoreScaleSourcedId } : {}),
+                ...(r.extras ? { extras: r.extras } : {}),
+              })
+            : undefined;
+        heads.results = this.log.append([
+          heads.results,
+          r.at,
+          this.originOf(r.origin),
+          r.sourcedId,
+          lineItem,
+          r.score,
+          r.textScore,
+          r.scoreDate,
+          rare,
+        ]);
       }
-      const scoreStatus = r.scoreStatus?.toLowerCase() === 'fully graded' ? undefined : r.scoreStatus;
-      const rare =
-        r.status === 'tobedeleted' || scoreStatus || r.comment || r.scoreScaleSourcedId || r.extras
-          ? JSON.stringify({
-              ...(r.status === 'tobedeleted' ? { tobedeleted: true } : {}),
-              ...(scoreStatus ? { scoreStatus } : {}),
-              ...(r.comment ? { comment: r.comment } : {}),
-              ...(r.scoreScaleSourcedId ? { scoreScaleSourcedId: r.scoreScaleSourcedId } : {}),
-              ...(r.extras ? { extras: r.extras } : {}),
-            })
-          : undefined;
-      heads.results = this.log.append([
-        heads.results,
-        r.at,
-        this.originOf(r.origin),
-        r.sourcedId,
-        lineItem,
-        r.score,
-        r.textScore,
-        r.scoreDate,
-        rare,
-      ]);
-    }
     await this.checkUnique('results', this.resultIds, (e) => (e as { sourcedId?: string }).sourcedId);
     const seen = new Set<string>();
-    for await (const link of this.source.read('resultScoreScales')) {
-      if (link.sourcedId) this.unique('resultScoreScales', seen, link.sourcedId, link);
-      if (link.status === 'tobedeleted') continue;
-      this.mustExist('resultScoreScales', link, 'resultSourcedId', link.fromSourcedId, {
-        has: (id) => this.resultIds.mayHave(id),
-      });
-      this.mustExist(
-        'resultScoreScales',
-        link,
-        'scoreScaleSourcedId',
-        link.scoreScaleSourcedId,
-        this.refs.scoreScales,
-      );
-      this.refs.resultScales.set(link.fromSourcedId, link.scoreScaleSourcedId);
-    }
+    for await (const batch of this.source.batches('resultScoreScales'))
+      for (const link of batch) {
+        if (link.sourcedId) this.unique('resultScoreScales', seen, link.sourcedId, link);
+        if (link.status === 'tobedeleted') continue;
+        this.mustExist('resultScoreScales', link, 'resultSourcedId', link.fromSourcedId, {
+          has: (id) => this.resultIds.mayHave(id),
+        });
+        this.mustExist(
+          'resultScoreScales',
+          link,
+          'scoreScaleSourcedId',
+          link.scoreScaleSourcedId,
+          this.refs.scoreScales,
+        );
+        this.refs.resultScales.set(link.fromSourcedId, link.scoreScaleSourcedId);
+      }
   }
 
   /** Rows about a user who is not in users: the export is inconsistent (a delta must carry the user too). */
@@ -550,26 +559,30 @@ class Assembly {
   // Pass 2
 
   async *pupils(): AsyncGenerator<ImportItem> {
-    for await (const user of this.source.read('users')) {
-      const id = user.sourcedId;
-      const kind = this.kinds.get(id);
-      const heads = this.heads.get(id);
-      const student = kind === 'student' || (kind === undefined && (heads?.enrollments ?? -1) >= 0);
-      if (!student && !(kind === undefined && user.status === 'tobedeleted')) continue;
-      this.heads.delete(id);
-      if (user.status === 'tobedeleted') {
-        yield { kind: 'deletion', sourcePlatform: this.ctx.platformId, sourceId: id, source: locate(user) };
-        continue;
+    for await (const batch of this.source.batches('users'))
+      for (const user of batch) {
+        const id = user.sourcedId;
+        const kind = this.kinds.get(id);
+        const heads = this.heads.get(id);
+        const student = kind === 'student' || (kind === undefined && (heads?.enrollments ?? -1) >= 0);
+        if (!student && !(kind === undefined && user.status === 'tobedeleted')) continue;
+        this.heads.delete(id);
+        if (user.status === 'tobedeleted') {
+          yield { kind: 'deletion', sourcePlatform: this.ctx.platformId, sourceId: id, source: locate(user) };
+          continue;
+        }
+        const rows = this.rowsOf(
+          user,
+          heads ?? { roles: -1, enrollments: -1, demographics: -1, results: -1 },
+        );
+        const outcome = buildPupilRecord(
+          { user, rows, agents: this.agentsOf(user) },
+          { refs: this.refs, ctx: this.ctx, opts: this.opts, adapter: this.adapter },
+        );
+        if (outcome.ok)
+          yield { kind: 'record', record: outcome.record, loss: outcome.loss, source: locate(user) };
+        else yield { kind: 'rejected', sourceId: id, errors: outcome.errors, source: locate(user) };
       }
-      const rows = this.rowsOf(user, heads ?? { roles: -1, enrollments: -1, demographics: -1, results: -1 });
-      const outcome = buildPupilRecord(
-        { user, rows, agents: this.agentsOf(user) },
-        { refs: this.refs, ctx: this.ctx, opts: this.opts, adapter: this.adapter },
-      );
-      if (outcome.ok)
-        yield { kind: 'record', record: outcome.record, loss: outcome.loss, source: locate(user) };
-      else yield { kind: 'rejected', sourceId: id, errors: outcome.errors, source: locate(user) };
-    }
   }
 
   /** The pupil's rows read back from the log, in input order. */
