@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import type { LearnerRecord } from './learner-record.types';
 import {
   checkLearnerRecord,
@@ -295,6 +297,35 @@ describe('validateLearnerRecord', () => {
       ]),
     );
     expect(errors).toHaveLength(12);
+  });
+
+  it('judges dates and times as ajv-formats does, however often a text comes back (the checks remember valid texts)', () => {
+    const full = (name: 'date' | 'date-time', text: string) =>
+      (fullFormats[name] as { validate: (t: string) => boolean }).validate(text);
+    const digits = (n: number) =>
+      fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0'));
+    const date = fc.tuple(digits(4), digits(2), digits(2)).map(([y, m, d]) => `${y}-${m}-${d}`);
+    const time = fc
+      .tuple(digits(2), digits(2), digits(2), fc.constantFrom('Z', '+01:00', '-23:59', '', '+1'))
+      .map(([h, m, s, zone]) => `${h}:${m}:${s}${zone}`);
+    const dateTime = fc.tuple(date, fc.constantFrom('T', 't', ' '), time).map(([d, t, c]) => `${d}${t}${c}`);
+    const judged = (value: string, pointer: string) =>
+      !validateLearnerRecord(
+        variant((r) => {
+          r.pupil.birthDate = value;
+          r.grades[0].provenance.importedAt = value;
+        }),
+      ).some((e) => e.pointer === pointer);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(date, dateTime), { minLength: 1, maxLength: 8 }), (texts) => {
+        // Each text twice: the second time it may be answered from what the first check remembered.
+        for (const text of [...texts, ...texts]) {
+          expect(judged(text, '/pupil/birthDate')).toBe(full('date', text));
+          expect(judged(text, '/grades/0/provenance/importedAt')).toBe(full('date-time', text));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('names the allowed types of a field that may take several', () => {

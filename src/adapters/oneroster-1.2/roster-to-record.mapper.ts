@@ -174,12 +174,15 @@ class PupilBuilder {
   /** Canonical pointer -> where it came from, to point rejections into the input. */
   private readonly origins: [string, Placed, string?][] = [];
   private readonly today: string;
+  /** ctx.now as provenance gives it: made once, not once per grade (half a million in a kommun). */
+  private readonly importedAt: string;
 
   constructor(
     private readonly input: PupilInput,
     private readonly env: MapEnv,
   ) {
-    this.today = env.ctx.now.toISOString().slice(0, 10);
+    this.importedAt = env.ctx.now.toISOString();
+    this.today = this.importedAt.slice(0, 10);
   }
 
   build(): PupilOutcome {
@@ -984,7 +987,7 @@ class PupilBuilder {
       ...(sourceId ? { sourceId } : {}),
       adapter: this.env.adapter?.name ?? ADAPTER_NAME,
       adapterVersion: this.env.adapter?.version ?? ADAPTER_VERSION,
-      importedAt: this.env.ctx.now.toISOString(),
+      importedAt: this.importedAt,
     };
   }
 

@@ -74,11 +74,14 @@ export class ImportScope {
     readonly ctx: ImportContext,
     readonly options: Ss12000ImportOptions,
     private readonly version: string,
-  ) {}
-
-  get today(): string {
-    return this.ctx.now.toISOString().slice(0, 10);
+  ) {
+    this.importedAt = ctx.now.toISOString();
+    this.today = this.importedAt.slice(0, 10);
   }
+
+  /** ctx.now as provenance gives it, made once rather than per grade. */
+  private readonly importedAt: string;
+  readonly today: string;
 
   provenance(sourceId: string | undefined): Provenance {
     return {
@@ -86,7 +89,7 @@ export class ImportScope {
       ...(sourceId !== undefined ? { sourceId } : {}),
       adapter: 'ss12000',
       adapterVersion: this.version,
-      importedAt: this.ctx.now.toISOString(),
+      importedAt: this.importedAt,
     };
   }
 
