@@ -267,6 +267,57 @@ describe('an import larger than a conversion may hold', () => {
     expect(records.body.data).toEqual([]);
   }, 120_000);
 
+  it('stores text as the adapter read it: Swedish letters, astral characters, and combining forms as NFC', async () => {
+    const kommun = await createKommun(t);
+    const registrar = await authAs(t, { role: 'registrar', kommun });
+    // The records cross from the conversion thread as jsonb's binary input, in UTF-8: every kind of
+    // character must arrive as it left, decomposed ones composed (NFC) on the way in.
+    const names = [
+      { givenName: 'Åsa-Märta', familyName: 'Öström' },
+      { givenName: 'Zoë 🦊', familyName: 'Nguyễn 𝔄' },
+      { givenName: 'O\u0308rjan', familyName: 'A\u030Akesson' },
+    ];
+    const bundle = {
+      organisations: {
+        data: [
+          { id: 'su-1', displayName: 'Skola', organisationType: 'Skolenhet', schoolUnitCode: '41273522' },
+        ],
+      },
+      persons: {
+        data: names.map((name, i) => ({
+          id: `person-${i}`,
+          ...name,
+          enrolments: [
+            { enroledAt: { id: 'su-1' }, schoolType: 'GR', schoolYear: 4, startDate: '2025-08-18' },
+          ],
+        })),
+      },
+    };
+    const started = await request(t.server)
+      .post(`/v1/kommuner/${kommun}/imports?format=ss12000`)
+      .set(registrar)
+      .set('content-type', 'application/json')
+      .serialize((b: unknown) => b as string)
+      .send(JSON.stringify(bundle));
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await request(t.server).get(`/v1/kommuner/${kommun}/imports/${job.id}`).set(registrar)).body;
+    }
+    expect(job.counts).toMatchObject({ created: 3, rejected: 0 });
+    const records = (await request(t.server).get(`/v1/kommuner/${kommun}/records?limit=10`).set(registrar))
+      .body.data;
+    const stored = Object.fromEntries(
+      records.map((r: any) => [r.record.source.id, [r.record.pupil.givenName, r.record.pupil.familyName]]),
+    );
+    expect(stored).toEqual({
+      'person-0': ['Åsa-Märta', 'Öström'],
+      'person-1': ['Zoë 🦊', 'Nguyễn 𝔄'],
+      'person-2': ['Örjan', 'Åkesson'],
+    });
+  });
+
   it('imports an SS 12000 input larger than that heap: persons go to a spill file as they are read', async () => {
     const kommun = await createKommun(t);
     const registrar = await authAs(t, { role: 'registrar', kommun });
@@ -280,7 +331,9 @@ describe('an import larger than a conversion may hold', () => {
     }));
     const bundle = {
       organisations: {
-        data: [{ id: 'su-1', displayName: 'Skola', organisationType: 'Skolenhet', schoolUnitCode: '41273522' }],
+        data: [
+          { id: 'su-1', displayName: 'Skola', organisationType: 'Skolenhet', schoolUnitCode: '41273522' },
+        ],
       },
       persons: { data: persons, pageToken: null },
     };

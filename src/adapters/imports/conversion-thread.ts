@@ -14,9 +14,9 @@ import {
 } from '../../jobs/worker-thread';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import type { ConversionSpec } from './conversion';
-import type { StagedItem } from './import-jobs.repository';
+import type { StagedRow } from './staged-batch';
 
-export type WorkerMessage = { type: 'batch'; items: StagedItem[] } | { type: 'done' } | Refusal;
+export type WorkerMessage = { type: 'batch'; rows: StagedRow[] } | { type: 'done' } | Refusal;
 
 export interface WorkerLimits {
   /** The worker's own old-generation heap, in MB, as asked for (processHeapFlagMb says when it holds). */
@@ -24,25 +24,31 @@ export interface WorkerLimits {
 }
 
 /**
- * The staged rows of an import, batch by batch, converted on a worker thread. The worker runs at
+ * The staged rows of an import, batch by batch, converted on a worker thread (records as jsonb bytes). The worker runs at
  * most two batches ahead; a refusal of the input as a whole comes back as the DomainError it was,
  * and ending the iteration early stops the worker.
  */
 export async function* convertInWorker(
   spec: ConversionSpec,
   limits: WorkerLimits,
-): AsyncGenerator<StagedItem[]> {
+): AsyncGenerator<StagedRow[]> {
   const worker = startWorker(__dirname, 'conversion.worker', spec, limits.heapMb);
-  const batches = new MessageQueue<StagedItem[]>();
+  const batches = new MessageQueue<StagedRow[]>();
   let stopped = false;
   worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'batch') batches.push(message.items);
+    if (message.type === 'batch') batches.push(message.rows);
     else if (message.type === 'done') batches.end();
     else batches.fail(errorOf(message));
   });
   // Out of its heap, the same input fails the same way every time: the job fails with the reason
   // (a retry would only repeat it), and nothing is written.
-  watchWorker(worker, batches, 'conversion worker', () => stopped, () => tooLarge(spec, limits));
+  watchWorker(
+    worker,
+    batches,
+    'conversion worker',
+    () => stopped,
+    () => tooLarge(spec, limits),
+  );
   try {
     for await (const items of batches) {
       yield items;

@@ -5,6 +5,7 @@ import { DomainError } from '../../common/problem/domain-error';
 import { Credits, refusalOf } from '../../jobs/worker-thread';
 import { convertForStaging, type ConversionSpec } from './conversion';
 import type { WorkerMessage } from './conversion-thread';
+import { packBatch } from './staged-batch';
 
 const WINDOW = 2;
 
@@ -15,11 +16,12 @@ async function main(): Promise<void> {
   port.on('message', (message: { type: 'ack' }) => {
     if (message.type === 'ack') credits.give();
   });
-  const post = (message: WorkerMessage) => port.postMessage(message);
+  const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   try {
     for await (const items of convertForStaging(workerData as ConversionSpec)) {
       await credits.take();
-      post({ type: 'batch', items });
+      const { rows, buffer } = packBatch(items);
+      post({ type: 'batch', rows }, [buffer]);
     }
     post({ type: 'done' });
   } catch (err) {

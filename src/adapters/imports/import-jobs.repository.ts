@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Sql, sql } from '../../database/sql';
 import { TenantDb, TenantTx } from '../../database/tenant-db';
+import type { StagedRow } from './staged-batch';
 
 export type ImportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'refused';
 
@@ -188,7 +189,7 @@ export class ImportJobsRepository {
   }
 
   /** Stages a batch and moves the job's progress in the same transaction: a crash loses neither or both. */
-  async stage(kommunCode: string, id: string, items: StagedItem[]): Promise<void> {
+  async stage(kommunCode: string, id: string, items: StagedRow[]): Promise<void> {
     if (items.length === 0) return;
     await this.db.transaction(kommunCode, async (tx) => {
       const params: unknown[] = [id, kommunCode];
@@ -199,7 +200,7 @@ export class ImportJobsRepository {
           it.kind,
           it.sourceId,
           it.contentHash,
-          it.recordJson,
+          it.recordJsonb, // jsonb's binary input: the bytes go to PostgreSQL as they are
           JSON.stringify(it.loss),
           JSON.stringify(it.errors),
           JSON.stringify(it.location),

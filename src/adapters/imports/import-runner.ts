@@ -184,7 +184,10 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     try {
       await this.repository.refreshStatistics();
     } catch (err) {
-      this.logger.warn({ err: loggableError(err), jobId }, 'could not refresh the learner records\' statistics');
+      this.logger.warn(
+        { err: loggableError(err), jobId },
+        "could not refresh the learner records' statistics",
+      );
     }
   }
 
