@@ -245,6 +245,9 @@ export type AppConfig = Readonly<EnvSchema>;
 
 export class ConfigError extends Error {}
 
+/** Variables whose values may hold a secret (a key, a database password). */
+const SECRETS = new Set(['MASTER_KEY', 'DATABASE_URL']);
+
 /** Validates `env` (normally process.env) and returns a typed, frozen configuration. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(new EnvSchema());
@@ -262,10 +265,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = plainToInstance(EnvSchema, picked, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
+    // The value as written in the environment (not as converted: PORT=abc is not PORT=null); a
+    // secret is never echoed, not even a malformed one.
     const lines = errors.map(
-      // A secret is never echoed, not even a malformed one.
       (e) =>
-        `  ${e.property}=${e.property === 'MASTER_KEY' ? '(hidden)' : JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+        `  ${e.property}=${SECRETS.has(e.property) ? '(hidden)' : JSON.stringify(picked[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
   }

@@ -166,7 +166,7 @@ describe('the service process', () => {
       stderr = String((err as { stderr: Buffer }).stderr);
       expect((err as { status: number }).status).toBe(2);
     }
-    expect(stderr).toContain('PORT');
+    expect(stderr).toContain('PORT="eighty"'); // as written, not as converted (null)
   });
 
   it('finishes an import killed midway once restarted, with every pupil once and none half-written', async () => {
