@@ -1,3 +1,4 @@
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -24,7 +25,14 @@ export async function createApp(
       AppModule.forRoot(config, database),
       createFastifyAdapter(config),
       // Our own strict JSON parser replaces Nest's (configureApp).
-      { bufferLogs: options.bufferLogs ?? true, bodyParser: false },
+      {
+        bufferLogs: options.bufferLogs ?? true,
+        bodyParser: false,
+        // What Nest says before the logger above takes over (or instead of it, when the start fails).
+        ...(config.LOG_STREAM === 'stderr'
+          ? { logger: new StderrLogger({ logLevels: nestLevels(config.LOG_LEVEL) }) }
+          : {}),
+      },
     );
     app.useLogger(app.get(Logger));
     await configureApp(app, config);
@@ -45,4 +53,24 @@ export async function createApp(
     await database.close();
     throw err;
   }
+}
+
+/** Nest's own messages on standard error, for a process whose standard output is data (the CLI). */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    _stream?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
+    super.printMessages(messages, context, logLevel, 'stderr', errorStack);
+  }
+}
+
+/** The levels Nest prints for a LOG_LEVEL (pino's names). */
+function nestLevels(level: string): LogLevel[] {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5, silent: -1 }[level] ?? 3;
+  return order.slice(0, upTo + 1);
 }

@@ -1,10 +1,12 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.schema';
 import { migrationRevert, migrationRun } from './migration.command';
 import { seed } from './seed.command';
-import { importFile } from './import.command';
-import { exportKommun } from './export.command';
+import { importFile, type ImportOptions } from './import.command';
+import { exportKommun, type ExportOptions } from './export.command';
 import { verifyPackage } from './verify.command';
+import { ProblemError } from './instance';
+import { writeProblem } from './problem-output';
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -18,6 +20,24 @@ const kommunCode = (value: string) => {
     throw new InvalidArgumentError('must be a four-digit kommun code, e.g. 1980.');
   return value;
 };
+
+/** The configuration of a command on the local database: quiet, and its logs on standard error. */
+const cliConfig = () => loadConfig({ LOG_LEVEL: 'warn', ...process.env, LOG_STREAM: 'stderr' });
+
+/** --url and --token, for the commands that can work on a running instance. */
+const instanceOptions = (command: Command) =>
+  command
+    .option('--url <url>', 'a running portabel instance instead of the local database')
+    .addOption(
+      new Option('--token <token>', 'access token for --url (or PORTABEL_TOKEN, which ps does not show)').env(
+        'PORTABEL_TOKEN',
+      ),
+    );
+
+// A reader that stops early (`portabel export … | head`) closes the pipe: nothing more to write.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 
 /**
  * The operator's command line. It works on the same database as the service: the embedded one in
@@ -51,52 +71,40 @@ program
   )
   .option('--school-units <n>', 'how many school units', integer('--school-units', 1, 500))
   .action((opts: { kommun: string; pupils: number; seed: number; schoolUnits?: number }) =>
-    seed(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts),
+    seed(cliConfig(), opts),
   );
 
-program
-  .command('import')
-  .description('import a file (OneRoster zip, SS 12000 JSON, ELMO XML, …) into a kommun')
-  .argument('<file>', 'the file to import')
-  .requiredOption('--kommun <code>', 'kommun code', kommunCode)
-  .option('--format <adapter>', 'the format, when not recognised from the file (see GET /v1/adapters)')
-  .option('--platform <id>', 'a platform registration (its adapter and options)')
-  .option('--dry-run', 'report what would change, and write nothing')
-  .option(
-    '--mode <mode>',
-    'delta (default) or snapshot: pupils of the platform missing from the file are deleted',
-  )
-  .option('--confirm-deletions', 'go ahead even past the deletion threshold')
-  .option('--url <url>', 'a running portabel instance instead of the local database')
-  .option('--token <token>', 'access token for --url')
-  .action(
-    async (
-      file: string,
-      opts: {
-        kommun: string;
-        format?: string;
-        platform?: string;
-        dryRun?: boolean;
-        mode?: 'delta' | 'snapshot';
-        confirmDeletions?: boolean;
-        url?: string;
-        token?: string;
-      },
-    ) => {
-      process.exitCode = await importFile(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), file, opts);
-    },
-  );
+instanceOptions(
+  program
+    .command('import')
+    .description('import a file (OneRoster zip, SS 12000 JSON, ELMO XML, …) into a kommun')
+    .argument('<file>', 'the file to import')
+    .requiredOption('--kommun <code>', 'kommun code', kommunCode)
+    .option('--format <adapter>', 'the format, when not recognised from the file (see GET /v1/adapters)')
+    .option('--platform <id>', 'a platform registration (its adapter and options)')
+    .option('--dry-run', 'report what would change, and write nothing')
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'delta (default) or snapshot: pupils of the platform missing from the file are deleted',
+      ).choices(['delta', 'snapshot']),
+    )
+    .option('--confirm-deletions', 'go ahead even past the deletion threshold'),
+).action(async (file: string, opts: ImportOptions) => {
+  process.exitCode = await importFile(cliConfig(), file, opts);
+});
 
-program
-  .command('export')
-  .description("write a kommun's (or a school unit's) pupils in a format to standard output")
-  .requiredOption('--kommun <code>', 'kommun code', kommunCode)
-  .option('--format <adapter>', 'the format (see GET /v1/adapters)')
-  .option('--platform <id>', 'a platform registration (its adapter and options)')
-  .option('--school-unit <code>', 'only this school unit')
-  .action(async (opts: { kommun: string; format?: string; platform?: string; schoolUnit?: string }) => {
-    process.exitCode = await exportKommun(loadConfig({ LOG_LEVEL: 'warn', ...process.env }), opts);
-  });
+instanceOptions(
+  program
+    .command('export')
+    .description("write a kommun's (or a school unit's) pupils in a format to standard output")
+    .requiredOption('--kommun <code>', 'kommun code', kommunCode)
+    .option('--format <adapter>', 'the format (see GET /v1/adapters)')
+    .option('--platform <id>', 'a platform registration (its adapter and options)')
+    .option('--school-unit <code>', 'only this school unit'),
+).action(async (opts: ExportOptions) => {
+  process.exitCode = await exportKommun(cliConfig(), opts);
+});
 
 program
   .command('verify')
@@ -121,8 +129,10 @@ program
   );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? err.message : `portabel: ${err instanceof Error ? err.message : String(err)}`}\n`,
-  );
+  if (err instanceof ProblemError) writeProblem(err.problem);
+  else
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `portabel: ${err instanceof Error ? err.message : String(err)}`}\n`,
+    );
   process.exitCode = err instanceof ConfigError ? 2 : 1;
 });

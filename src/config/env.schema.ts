@@ -63,6 +63,10 @@ export class EnvSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Where logs go: standard output (the service), or standard error (the CLI, whose output is data). */
+  @IsIn(['stdout', 'stderr'])
+  LOG_STREAM: 'stdout' | 'stderr' = 'stdout';
+
   /** Largest accepted JSON request body, in bytes. */
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
   @IsInt()

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Sql, sql } from '../../database/sql';
 import { TenantDb, TenantTx } from '../../database/tenant-db';
 import type { StagedRow } from './staged-batch';
+import type { StagedKind } from './imports.dto';
 
 export type ImportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'refused';
 
@@ -338,7 +339,7 @@ export class ImportJobsRepository {
   }
 
   /** Per-pupil outcomes of a job, in input order after `afterSeq`. */
-  items(kommunCode: string, job: ImportJobRow, afterSeq: number, limit: number) {
+  items(kommunCode: string, job: ImportJobRow, afterSeq: number, limit: number, kind?: StagedKind) {
     return this.db.once<{
       seq: number;
       kind: string;
@@ -360,6 +361,7 @@ export class ImportJobsRepository {
             LEFT JOIN learner_records lr ON lr.kommun_code = ${kommunCode} AND lr.source_platform = ${job.sourcePlatform}
                                         AND lr.source_id = s.source_id
            WHERE s.kommun_code = ${kommunCode} AND s.job_id = ${job.id}::uuid AND s.seq > ${afterSeq}
+             ${kind ? sql`AND s.kind = ${kind}` : sql``}
            ORDER BY s.seq LIMIT ${limit}`,
     );
   }

@@ -26,6 +26,7 @@ import { ADAPTER_PROBLEMS, adapterNotFound } from '../adapters.errors';
 import { PlatformsService } from '../platforms/platforms.service';
 import { ADAPTERS, findAdapter } from '../registry';
 import { ImportJobRow, ImportJobsRepository } from './import-jobs.repository';
+import type { StagedKind } from './imports.dto';
 import { IMPORT_QUEUE } from './import-runner';
 
 export interface StartImport {
@@ -148,10 +149,10 @@ export class ImportJobsService {
     return (await this.repository.listJobs(kommunCode, limit)).map(toImportResource);
   }
 
-  async items(kommunCode: string, id: string, cursor: string | undefined, limit: number) {
+  async items(kommunCode: string, id: string, cursor: string | undefined, limit: number, kind?: StagedKind) {
     const job = await this.find(kommunCode, id);
     const after = Number(decodeCursor('import-items', cursor, (p) => /^[0-9]{1,9}$/.test(p)) ?? '0');
-    const rows = await this.repository.items(kommunCode, job, after, limit + 1);
+    const rows = await this.repository.items(kommunCode, job, after, limit + 1, kind);
     const page = rows.slice(0, limit);
     return {
       data: page,

@@ -74,7 +74,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     );
   }
 
-  async run(kommunCode: string, jobId: string): Promise<void> {
+  /** `cancel`: the job stops at its next batch and fails as cancelled, with nothing written. */
+  async run(kommunCode: string, jobId: string, cancel?: AbortSignal): Promise<void> {
     const job = await this.repository.findJob(kommunCode, jobId);
     if (!job || job.state === 'succeeded' || job.state === 'failed' || job.state === 'refused') return;
     await this.repository.markRunning(kommunCode, jobId);
@@ -86,7 +87,8 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
         createWriteStream(path, { mode: 0o600 }),
       );
       try {
-        await this.stageAll(job, path);
+        await this.stageAll(job, path, cancel);
+        if (cancel?.aborted) throw cancelled();
       } catch (err) {
         if (err instanceof DomainError) return await this.fail(job, 'failed', err);
         throw err; // a database or programming fault: the queue retries, and staging resumes
@@ -101,7 +103,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  private async stageAll(job: ImportJobRow, path: string): Promise<void> {
+  private async stageAll(job: ImportJobRow, path: string, cancel?: AbortSignal): Promise<void> {
     const spec: ConversionSpec = {
       adapter: job.adapter,
       path,
@@ -121,6 +123,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     let writing: Promise<void> = Promise.resolve();
     for await (const items of convertInWorker(spec, { heapMb: this.config.CONVERSION_WORKER_HEAP_MB })) {
       await writing;
+      if (cancel?.aborted) break; // ends the conversion thread
       writing = this.repository.stage(job.kommunCode, job.id, items);
       // Observed here so a failure waits, unreported, for the next await of `writing`, which rethrows it.
       writing.catch(() => undefined);
@@ -198,4 +201,12 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
       await this.repository.finish(tx, job.kommunCode, job.id, state, { problem: { ...problem } });
     });
   }
+}
+
+function cancelled(): DomainError {
+  return new DomainError(
+    ADAPTER_PROBLEMS.importCancelled,
+    'IMPORT.CANCELLED',
+    'The import was stopped (Ctrl-C at the command line) before anything was written. Start it again to import the file.',
+  );
 }

@@ -67,6 +67,6 @@ export class ImportsController {
   @Get(':importId/items')
   @Authorize('imports:read')
   items(@KommunCode() kommunCode: string, @Param('importId') id: string, @Query() query: ItemsQueryDto) {
-    return this.imports.items(kommunCode, id, query.cursor, query.limit);
+    return this.imports.items(kommunCode, id, query.cursor, query.limit, query.kind);
   }
 }

@@ -1,6 +1,9 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
+export const STAGED_KINDS = ['record', 'deletion', 'rejected'] as const;
+export type StagedKind = (typeof STAGED_KINDS)[number];
+
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class StartImportQueryDto {
@@ -58,4 +61,9 @@ export class ItemsQueryDto {
   @Min(1)
   @Max(1000)
   limit: number = 100;
+
+  /** Only items of this kind: `rejected` lists the pupils that were refused, and why. */
+  @IsOptional()
+  @IsIn(STAGED_KINDS, { message: `kind must be one of: ${STAGED_KINDS.join(', ')}` })
+  kind?: StagedKind;
 }
