@@ -127,6 +127,19 @@ describe('imports', () => {
       'created',
       'created',
     ]);
+    const records = await request(t.server)
+      .get(`${base}/imports/${res.body.id}/items?kind=record&limit=2`)
+      .set(registrar);
+    expectContract(records, 'GET', `${base}/imports/${res.body.id}/items`);
+    expect(records.body.data.map((i: any) => i.kind)).toEqual(['record', 'record']);
+    expect(records.body.nextCursor).not.toBeNull();
+    const rejected = await request(t.server)
+      .get(`${base}/imports/${res.body.id}/items?kind=rejected`)
+      .set(registrar);
+    expect(rejected.body).toEqual({ data: [], nextCursor: null });
+    const bad = await request(t.server).get(`${base}/imports/${res.body.id}/items?kind=all`).set(registrar);
+    expectContract(bad, 'GET', `${base}/imports/${res.body.id}/items`);
+    expect(bad.status).toBe(400);
   });
 
   it('fails a file that cannot be read, pointing at the place, and writes nothing', async () => {
