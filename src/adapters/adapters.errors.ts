@@ -15,6 +15,7 @@ export const ADAPTER_PROBLEMS = {
   deletionThreshold: t('deletion-threshold', 409, 'The import would delete too many pupils'),
   importTooLarge: t('import-too-large', 422, 'The input needs more memory than a conversion may use'),
   exportNotReady: t('export-not-ready', 409, 'The export is not finished'),
+  exportExpired: t('export-expired', 410, 'The export has expired and its file is deleted'),
   importCancelled: t('import-cancelled', 409, 'The import was cancelled before anything was written'),
 };
 

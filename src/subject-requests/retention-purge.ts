@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ExportJobsService } from '../adapters/exports/export-jobs.service';
 import { AuditService, type AuditActor } from '../audit/audit.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/env.schema';
@@ -33,7 +34,7 @@ export function dueAt(from: Date, retention: string): Date | null {
 /**
  * What is kept, and for how long: after a pupil's record is deleted (the pupil left, or asked for
  * erasure), each category's sections are purged when the kommun's retention for it falls due, and
- * the row itself once nothing is left; expired export packages go too. Runs every hour as a job
+ * the row itself once nothing is left; expired data-export packages go too, and the files of expired exports (`/exports`). Runs every hour as a job
  * (one per kommun and hour, whichever instance queues it first), and records what it removed.
  */
 @Injectable()
@@ -50,6 +51,7 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
     private readonly kommuner: KommunerService,
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
+    private readonly exports: ExportJobsService,
   ) {
     this.queue.register<{ kommunCode: string }>(
       PURGE_QUEUE,
@@ -84,7 +86,8 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
   async run(
     kommunCode: string,
     now = new Date(),
-  ): Promise<{ packages: number; purged: number; removed: number }> {
+  ): Promise<{ packages: number; exportFiles: number; purged: number; removed: number }> {
+    const exportFiles = await this.exports.purgeExpiredFiles(kommunCode);
     const packages = await this.requests.purgeExpiredPackages(kommunCode);
     for (const p of packages) {
       await this.audit.record({
@@ -131,7 +134,7 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
         `kommun ${kommunCode}: purged ${packages.length} packages, ${purged} records in part, ${removed} whole`,
       );
     }
-    return { packages: packages.length, purged, removed };
+    return { packages: packages.length, exportFiles, purged, removed };
   }
 
   /**

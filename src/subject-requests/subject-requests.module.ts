@@ -1,3 +1,4 @@
+import { AdaptersModule } from '../adapters/adapters.module';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ConsentModule } from '../consent/consent.module';
@@ -18,6 +19,7 @@ import { SubjectRequestsService } from './subject-requests.service';
 /** Data-subject rights: exports and their packages, rectification, restriction, erasure, retention. */
 @Module({
   imports: [
+    AdaptersModule,
     AuditModule,
     ConsentModule,
     JobsModule,

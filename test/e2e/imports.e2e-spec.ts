@@ -7,6 +7,9 @@ import { expectContract } from '../helpers/contract';
 import { createKommun, createTestApp, TestApp } from '../helpers/create-test-app';
 import { expectProblem } from '../helpers/problem';
 import { SAMPLES } from '../helpers/samples';
+import { sql } from '../../src/database/sql';
+import { TenantDb } from '../../src/database/tenant-db';
+import { RetentionPurge } from '../../src/subject-requests/retention-purge';
 
 const fixture = (adapter: string, file: string) =>
   readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
@@ -222,6 +225,25 @@ describe('imports', () => {
     const again = await finished((await upload(bytes, 'format=ss12000&dryRun=true')).body.id);
     expect(again.state).toBe('succeeded');
     expect(again.counts.rejected).toBe(0);
+
+    // Past its time the file is gone: refused at once (410), deleted by the hourly purge; the job stays.
+    const db = t.app.get(TenantDb);
+    await db.once(
+      kommun,
+      sql`UPDATE export_jobs SET expires_at = now() - interval '1 minute' WHERE id = ${job.id}::uuid`,
+    );
+    const expired = await request(t.server).get(job.file.href).set(registrar);
+    expectContract(expired, 'GET', job.file.href);
+    expectProblem(expired, 410, 'export-expired', 'EXPORT.EXPIRED');
+    expect((await t.app.get(RetentionPurge).run(kommun)).exportFiles).toBe(1);
+    const [left] = await db.once<{ n: number }>(
+      kommun,
+      sql`SELECT count(*)::int AS n FROM export_file_chunks WHERE job_id = ${job.id}::uuid`,
+    );
+    expect(left.n).toBe(0);
+    expect((await request(t.server).get(`${base}/exports/${job.id}`).set(registrar)).body.state).toBe(
+      'succeeded',
+    );
 
     const cannot = await request(t.server)
       .post(`${base}/exports`)

@@ -313,7 +313,30 @@ export class ExportJobsService implements OnModuleInit {
         `The export is ${job.state}.`,
       );
     }
+    // Pupils' data is not kept longer than the export promised (the hourly purge deletes the file).
+    if (job.expiresAt.getTime() <= Date.now())
+      throw new DomainError(
+        ADAPTER_PROBLEMS.exportExpired,
+        'EXPORT.EXPIRED',
+        `The export expired at ${job.expiresAt.toISOString()} and its file is deleted. Start a new export.`,
+      );
     return job;
+  }
+
+  /**
+   * Deletes the files (and complete loss reports) of a kommun's expired exports; the jobs stay, as
+   * the record of what was disclosed. The number of exports whose files went.
+   */
+  async purgeExpiredFiles(kommunCode: string): Promise<number> {
+    const rows = await this.db.once<{ n: number }>(
+      kommunCode,
+      sql`WITH gone AS (
+            DELETE FROM export_file_chunks c USING export_jobs j
+             WHERE c.job_id = j.id AND j.kommun_code = ${kommunCode} AND j.expires_at <= now()
+             RETURNING c.job_id)
+          SELECT count(DISTINCT job_id)::int AS n FROM gone`,
+    );
+    return rows[0]?.n ?? 0;
   }
 
   private async find(kommunCode: string, id: string): Promise<ExportRow> {
