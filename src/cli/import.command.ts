@@ -86,6 +86,7 @@ async function locally(
       mode: opts.mode ?? 'delta',
       confirmDeletions: Boolean(opts.confirmDeletions),
       fileName: basename(file),
+      runByCaller: true,
     });
     const run = running.app.get(ImportRunner).run(opts.kommun, started.id, cancel.signal);
     let done = false;

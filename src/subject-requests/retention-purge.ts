@@ -51,7 +51,7 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
     private readonly kommuner: KommunerService,
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
-    private readonly exports: ExportJobsService,
+    private readonly exportJobs: ExportJobsService,
   ) {
     this.queue.register<{ kommunCode: string }>(
       PURGE_QUEUE,
@@ -87,7 +87,7 @@ export class RetentionPurge implements OnApplicationBootstrap, OnApplicationShut
     kommunCode: string,
     now = new Date(),
   ): Promise<{ packages: number; exportFiles: number; purged: number; removed: number }> {
-    const exportFiles = await this.exports.purgeExpiredFiles(kommunCode);
+    const exportFiles = await this.exportJobs.purgeExpiredFiles(kommunCode);
     const packages = await this.requests.purgeExpiredPackages(kommunCode);
     for (const p of packages) {
       await this.audit.record({

@@ -152,4 +152,21 @@ describe('portabel export on a database of its own', () => {
     expect(cut.stderr).not.toContain('EPIPE');
     expect(cut.code).toBe(0);
   }, 120_000);
+
+  it('imports in this process, naming each rejected pupil, and points a refusal at its place', async () => {
+    const dry = await portabel(
+      ['import', join(ONEROSTER, 'not-ok/rejected-bad-birthdate.zip'), '--kommun', kommun, '--dry-run'],
+      env,
+    );
+    expect(dry.stderr).toMatch(/demographics\.csv line 2 column 4 \/pupil\/birthDate: /);
+    expect(dry.stdout.toString()).toMatch(/pupils rejected +1\n/);
+    expect(dry.code).toBe(0);
+    const broken = await portabel(
+      ['import', join(ONEROSTER, 'not-ok/bad-status.zip'), '--kommun', kommun],
+      env,
+    );
+    expect(broken.stdout.toString()).toMatch(/state +failed\n/);
+    expect(broken.stderr).toMatch(/\.csv line \d+/);
+    expect(broken.code).toBe(1);
+  }, 120_000);
 });

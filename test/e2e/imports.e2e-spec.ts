@@ -167,6 +167,14 @@ describe('imports', () => {
     expectContract(unknown, 'POST', `${base}/imports`);
     const empty = await upload(Buffer.alloc(0), 'format=ss12000');
     expect(empty.status).toBe(400);
+    // A form (curl -F) would be stored wrapper and all: refused, saying how to send the file.
+    const form = await request(t.server)
+      .post(`${base}/imports?format=ss12000`)
+      .set(registrar)
+      .attach('file', fixture('ss12000', 'ok/bundle.json'), 'bundle.json');
+    expectProblem(form, 415, 'unsupported-media-type', 'IMPORT.MEDIA_TYPE');
+    expectContract(form, 'POST', `${base}/imports`);
+    expect(form.body.detail).toContain('--data-binary');
   });
 
   it('stops before writing when an import would delete more than the threshold, unless confirmed', async () => {

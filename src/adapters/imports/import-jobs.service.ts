@@ -37,6 +37,12 @@ export interface StartImport {
   confirmDeletions: boolean;
   fileName?: string;
   mediaType?: string;
+  /**
+   * The caller runs the job itself (the CLI on the local database) instead of the queue, so that a
+   * service on the same database does not convert it a second time. Should the caller die, a
+   * starting instance finds the job stalled and runs it.
+   */
+  runByCaller?: boolean;
 }
 
 export interface ImportJobResource {
@@ -133,7 +139,7 @@ export class ImportJobsService {
         },
         createReadStream(path, { highWaterMark: 1024 * 1024 }),
       );
-      await this.queue.send(IMPORT_QUEUE, { jobId: job.id, kommunCode }, job.id);
+      if (!req.runByCaller) await this.queue.send(IMPORT_QUEUE, { jobId: job.id, kommunCode }, job.id);
       return toImportResource(job);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import { KommunCode } from '../../common/http/path-params';
+import { DomainError } from '../../common/problem/domain-error';
+import { PROBLEMS } from '../../common/problem/problem-types';
 import { ImportJobResource, ImportJobsService } from './import-jobs.service';
 import { ItemsQueryDto, ListQueryDto, StartImportQueryDto } from './imports.dto';
 import type { AccessContext } from '../../auth/access.guard';
@@ -35,6 +37,13 @@ export class ImportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Access() access: AccessContext,
   ): Promise<ImportJobResource> {
+    // A form would be stored wrapper and all, and fail later as a file that is not what it says.
+    if (mediaType?.toLowerCase().startsWith('multipart/form-data'))
+      throw new DomainError(
+        PROBLEMS.unsupportedMediaType,
+        'IMPORT.MEDIA_TYPE',
+        "Send the file itself as the request body, not in a form: e.g. curl --data-binary @file.zip -H 'content-type: application/zip'.",
+      );
     const job = await this.imports.start(kommunCode, body, {
       format: query.format,
       platformId: importingPlatform(access, query.platform),
