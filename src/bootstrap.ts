@@ -28,6 +28,9 @@ export async function createApp(
       {
         bufferLogs: options.bufferLogs ?? true,
         bodyParser: false,
+        // A start that fails comes back to the caller (main.ts, the CLI), which says why and exits;
+        // Nest would otherwise end the process itself, before the CLI's one line.
+        abortOnError: false,
         // What Nest says before the logger above takes over (or instead of it, when the start fails).
         ...(config.LOG_STREAM === 'stderr'
           ? { logger: new StderrLogger({ logLevels: nestLevels(config.LOG_LEVEL) }) }
