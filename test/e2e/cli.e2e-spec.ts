@@ -1,4 +1,4 @@
-// The operator's command line (`portabel import`, `portabel export`), run as the built program:
+// The operator's command line (`portabel import`, `portabel export`), run as a program of its own:
 // against a running instance (--url), and on a database of its own.
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -20,7 +20,9 @@ interface Run {
 
 /** Runs `portabel ARGS`; `stopReadingAfter` closes its standard output after that many bytes. */
 function portabel(args: string[], env: Record<string, string>, stopReadingAfter?: number): Promise<Run> {
-  const child = spawn(process.execPath, ['dist/src/cli/portabel.js', ...args], {
+  // From the source, compiled as it loads (as the conversion threads are under jest): another test
+  // file rebuilds dist/ meanwhile, and the commands must not depend on a build's timing.
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/cli/portabel.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
