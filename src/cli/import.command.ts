@@ -53,17 +53,18 @@ export async function importFile(config: AppConfig, file: string, opts: ImportOp
     progress?.setTotal(job.progress.total ?? job.progress.processed);
     progress?.update(job.progress.processed, { state: job.state });
   };
+  let outcome: { job: ImportJobResource; rejected: RejectedItem[] };
   try {
-    const { job, rejected } = opts.url
+    outcome = opts.url
       ? await viaHttp(new Instance(opts.url, opts.token), file, size, opts, show)
       : await locally(config, file, opts, show);
-    progress?.stop();
-    report(job, rejected);
-    if (job.problem?.code === 'IMPORT.CANCELLED') return 130;
-    return job.state === 'succeeded' ? 0 : 1;
   } finally {
     progress?.stop();
   }
+  const { job, rejected } = outcome;
+  report(job, rejected);
+  if (job.problem?.code === 'IMPORT.CANCELLED') return 130;
+  return job.state === 'succeeded' ? 0 : 1;
 }
 
 async function locally(

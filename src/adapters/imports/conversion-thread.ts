@@ -24,9 +24,9 @@ export interface WorkerLimits {
 }
 
 /**
- * The staged rows of an import, batch by batch, converted on a worker thread (records as jsonb bytes). The worker runs at
- * most two batches ahead; a refusal of the input as a whole comes back as the DomainError it was,
- * and ending the iteration early stops the worker.
+ * The staged rows of an import, batch by batch, converted on a worker thread (each record as jsonb
+ * bytes, see staged-batch.ts). The worker runs at most two batches ahead; a refusal of the input as
+ * a whole comes back as the DomainError it was, and ending the iteration early stops the worker.
  */
 export async function* convertInWorker(
   spec: ConversionSpec,

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { Sql, sql } from '../../database/sql';
 import { TenantDb, TenantTx } from '../../database/tenant-db';
 import type { StagedRow } from './staged-batch';
-import type { StagedKind } from './imports.dto';
 
 export type ImportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'refused';
 
@@ -44,9 +43,13 @@ export interface ImportJobRow {
   updatedAt: Date;
 }
 
+/** What a staged item is: a pupil's record, a deletion, or a pupil refused (with why). */
+export const STAGED_KINDS = ['record', 'deletion', 'rejected'] as const;
+export type StagedKind = (typeof STAGED_KINDS)[number];
+
 export interface StagedItem {
   seq: number;
-  kind: 'record' | 'deletion' | 'rejected';
+  kind: StagedKind;
   sourceId: string | null;
   contentHash: string | null;
   recordJson: string | null;
@@ -146,11 +149,17 @@ export class ImportJobsRepository {
    * task across tenants: it runs on the service's own connection (not as the tenant role) and reads
    * only ids.
    */
-  stalledJobs(seconds: number): Promise<Array<{ id: string; kommunCode: string }>> {
-    return this.dataSource.query(
-      `SELECT id, kommun_code AS "kommunCode" FROM import_jobs
-        WHERE state IN ('queued', 'running') AND updated_at < now() - make_interval(secs => $1)`,
-      [seconds],
+  /**
+   * A kommun's jobs that have not moved for `seconds`. Asked kommun by kommun, as a tenant: the
+   * service's own role owns the table, and row-level security is forced on owners too (only a
+   * superuser would see every kommun's rows at once).
+   */
+  stalledJobs(kommunCode: string, seconds: number): Promise<Array<{ id: string; kommunCode: string }>> {
+    return this.db.once<{ id: string; kommunCode: string }>(
+      kommunCode,
+      sql`SELECT id, kommun_code AS "kommunCode" FROM import_jobs
+           WHERE kommun_code = ${kommunCode} AND state IN ('queued', 'running')
+             AND updated_at < now() - make_interval(secs => ${seconds})`,
     );
   }
 

@@ -25,8 +25,7 @@ import { KommunerService } from '../../kommuner/kommuner.service';
 import { ADAPTER_PROBLEMS, adapterNotFound } from '../adapters.errors';
 import { PlatformsService } from '../platforms/platforms.service';
 import { ADAPTERS, findAdapter } from '../registry';
-import { ImportJobRow, ImportJobsRepository } from './import-jobs.repository';
-import type { StagedKind } from './imports.dto';
+import { ImportJobRow, ImportJobsRepository, type StagedKind } from './import-jobs.repository';
 import { IMPORT_QUEUE } from './import-runner';
 
 export interface StartImport {

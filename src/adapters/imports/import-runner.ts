@@ -11,6 +11,7 @@ import { loggableError } from '../../common/problem/error-mapping';
 import { problemDocument } from '../../common/problem/problem';
 import { TenantDb } from '../../database/tenant-db';
 import { JobQueue } from '../../jobs/job-queue.service';
+import { KommunerService } from '../../kommuner/kommuner.service';
 import { processHeapFlagMb } from '../../jobs/worker-thread';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import type { ConversionSpec } from './conversion';
@@ -39,6 +40,7 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
     private readonly repository: ImportJobsRepository,
     private readonly db: TenantDb,
     private readonly queue: JobQueue,
+    private readonly kommuner: KommunerService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,16 +67,18 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
    * job queued twice still comes to one outcome.
    */
   onApplicationBootstrap(): void {
-    void this.repository.stalledJobs(this.config.JOB_STALL_SECONDS).then(
-      async (jobs) => {
-        for (const job of jobs)
-          await this.queue.send(IMPORT_QUEUE, { jobId: job.id, kommunCode: job.kommunCode }, job.id);
-      },
-      (err: unknown) => this.logger.error({ err: loggableError(err) }, 'could not look for stalled imports'),
+    void this.requeueStalled().catch((err: unknown) =>
+      this.logger.error({ err: loggableError(err) }, 'could not look for stalled imports'),
     );
   }
 
   /** `cancel`: the job stops at its next batch and fails as cancelled, with nothing written. */
+  private async requeueStalled(): Promise<void> {
+    for (const kommun of await this.kommuner.list())
+      for (const job of await this.repository.stalledJobs(kommun.code, this.config.JOB_STALL_SECONDS))
+        await this.queue.send(IMPORT_QUEUE, { jobId: job.id, kommunCode: job.kommunCode }, job.id);
+  }
+
   async run(kommunCode: string, jobId: string, cancel?: AbortSignal): Promise<void> {
     const job = await this.repository.findJob(kommunCode, jobId);
     if (!job || job.state === 'succeeded' || job.state === 'failed' || job.state === 'refused') return;

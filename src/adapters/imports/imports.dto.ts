@@ -1,8 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-
-export const STAGED_KINDS = ['record', 'deletion', 'rejected'] as const;
-export type StagedKind = (typeof STAGED_KINDS)[number];
+import { STAGED_KINDS, type StagedKind } from './import-jobs.repository';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
