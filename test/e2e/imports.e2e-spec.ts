@@ -10,6 +10,9 @@ import { SAMPLES } from '../helpers/samples';
 import { sql } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { RetentionPurge } from '../../src/subject-requests/retention-purge';
+import { ImportJobsService } from '../../src/adapters/imports/import-jobs.service';
+import { ImportRunner } from '../../src/adapters/imports/import-runner';
+import { Readable } from 'node:stream';
 
 const fixture = (adapter: string, file: string) =>
   readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
@@ -258,6 +261,30 @@ describe('imports', () => {
       .set(registrar)
       .send({ format: 'google-classroom' });
     expectProblem(cannot, 422, 'direction-unsupported', 'EXPORT.UNSUPPORTED');
+  });
+
+  it('a cancelled import (Ctrl-C at the command line) fails as cancelled and writes nothing', async () => {
+    const before = (await livePupils()).length;
+    // As the CLI starts a local import: run by the caller, not the queue.
+    const job = await t.app
+      .get(ImportJobsService)
+      .start(kommun, Readable.from([fixture('ss12000', 'ok/bundle.json')]), {
+        format: 'ss12000',
+        dryRun: false,
+        mode: 'delta',
+        confirmDeletions: false,
+        runByCaller: true,
+      });
+    await t.app.get(ImportRunner).run(kommun, job.id, AbortSignal.abort());
+    const res = await request(t.server).get(`${base}/imports/${job.id}`).set(registrar);
+    expectContract(res, 'GET', `${base}/imports/${job.id}`);
+    expect(res.body).toMatchObject({
+      state: 'failed',
+      problem: { code: 'IMPORT.CANCELLED', type: expect.stringContaining('import-cancelled') },
+    });
+    expect((await livePupils()).length).toBe(before);
+    const items = await request(t.server).get(`${base}/imports/${job.id}/items`).set(registrar);
+    expect(items.body.data).toEqual([]);
   });
 
   it('lists jobs, and keeps other kommuner out of them', async () => {
