@@ -8,6 +8,7 @@ import { CreateTrustRegistry1767744000000 } from './1767744000000-CreateTrustReg
 import { CreateTransfers1767830400000 } from './1767830400000-CreateTransfers';
 import { AddExportDisclosure1767916800000 } from './1767916800000-AddExportDisclosure';
 import { StagingLz41768003200000 } from './1768003200000-StagingLz4';
+import { AddExportSections1768089600000 } from './1768089600000-AddExportSections';
 
 /** Every migration, in order. Listed explicitly so that tests, the CLI and the build agree. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateTransfers1767830400000,
   AddExportDisclosure1767916800000,
   StagingLz41768003200000,
+  AddExportSections1768089600000,
 ];

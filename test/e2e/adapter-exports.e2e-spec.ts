@@ -210,6 +210,43 @@ describe('adapter exports ask the decision point', () => {
     ]);
     expect(decisions[0].actor).toMatchObject({ kind: 'person', role: 'registrar' });
   });
+
+  it("gives a platform's export no more than the platform may read, and only its own exports", async () => {
+    // Granted records and exports, but not civic numbers, guardians or contact data.
+    const platform = await authAs(t, {
+      role: 'platform',
+      kommun,
+      platform: 'larplattform',
+      scopes: ['records:read', 'exports:read', 'exports:write', 'sections:enrolments', 'sections:grades'],
+    });
+    const started = await request(t.server).post(`${base}/exports`).set(platform).send({ format: 'ss12000' });
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = (await request(t.server).get(`${base}/exports/${job.id}`).set(platform)).body;
+    }
+    expect(job.state).toBe('succeeded');
+    expect(job.recordCount).toBeGreaterThan(0);
+    const file = await request(t.server).get(job.file.href).set(platform).buffer(true).parse(binary);
+    expect(file.status).toBe(200);
+    const text = (file.body as Buffer).toString('utf8');
+    for (const [birth, serial] of [
+      ['2012-03-15', 101],
+      ['2012-04-04', 104],
+      ['2016-06-06', 103],
+    ] as const)
+      expect(text).not.toContain(civicNo(birth, serial, false));
+    expect(text).not.toContain(MOTHER);
+    expect(text).not.toContain('Hemliga gatan');
+    expect(text).not.toContain('@example.se');
+    // A registrar's export is not the platform's: to it, it does not exist.
+    const { job: theirs } = await exported({ format: 'ss12000' });
+    for (const path of [`${base}/exports/${theirs.id}`, theirs.file.href, theirs.file.lossReport]) {
+      const res = await request(t.server).get(path).set(platform);
+      expect(res.status).toBe(404);
+    }
+  });
 });
 
 describe('loss reports travel with exports', () => {

@@ -49,12 +49,14 @@ interface ExportRow {
   createdAt: Date;
   finishedAt: Date | null;
   expiresAt: Date;
+  /** The sections the requester may see (a platform's grant); null: all. */
+  sections: string[] | null;
 }
 
 const COLUMNS =
   new Sql(`id, kommun_code AS "kommunCode", platform_id AS "platformId", adapter, options, school_unit AS "schoolUnit",
   state, record_count AS "recordCount", withheld_count AS "withheldCount", requested_by AS "requestedBy", purpose, recipient, loss, loss_count AS "lossCount", media_type AS "mediaType", file_name AS "fileName",
-  size, sha256, problem, created_at AS "createdAt", finished_at AS "finishedAt", expires_at AS "expiresAt"`);
+  size, sha256, problem, created_at AS "createdAt", finished_at AS "finishedAt", expires_at AS "expiresAt", sections`);
 
 export interface ExportJobResource {
   id: string;
@@ -161,7 +163,14 @@ export class ExportJobsService implements OnModuleInit {
    */
   async start(
     kommunCode: string,
-    req: { format?: string; platformId?: string; schoolUnit?: string; recipient?: string },
+    req: {
+      format?: string;
+      platformId?: string;
+      schoolUnit?: string;
+      recipient?: string;
+      /** Only these sections go out (the requesting platform's grant); all when absent. */
+      sections?: readonly string[];
+    },
     requestedBy: AuditActor,
   ): Promise<ExportJobResource> {
     await this.kommuner.assertExists(kommunCode);
@@ -191,9 +200,9 @@ export class ExportJobsService implements OnModuleInit {
     const recipient = platform?.name ?? req.recipient ?? null;
     const [row] = await this.db.once<ExportRow>(
       kommunCode,
-      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit, requested_by, purpose, recipient)
+      sql`INSERT INTO export_jobs (kommun_code, platform_id, adapter, options, school_unit, requested_by, purpose, recipient, sections)
           VALUES (${kommunCode}, ${platform?.id ?? null}, ${adapter.name}, ${JSON.stringify(platform?.options ?? {})}::jsonb, ${req.schoolUnit ?? null},
-                  ${JSON.stringify(requestedBy)}::jsonb, ${'provisioning'}, ${recipient})
+                  ${JSON.stringify(requestedBy)}::jsonb, ${'provisioning'}, ${recipient}, ${req.sections ? [...req.sections] : null}::text[])
           RETURNING ${COLUMNS}`,
     );
     await this.queue.send(EXPORT_QUEUE, { jobId: row.id, kommunCode }, row.id);

@@ -5,6 +5,7 @@ import type { Purpose } from '../../consent/purposes';
 import { sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { LearnerRecord } from '../../records/learner-record.types';
+import { WHOLE_KOMMUN, withinSections, type RecordScope } from '../../records/record-scope';
 import type { LossEntry } from '../vendor-adapter.port';
 
 // Three pages are in memory at once (two decided ahead): 200 records keep the main thread's heap
@@ -27,11 +28,19 @@ export class ExportRecordSource {
    */
   async *released(
     kommunCode: string,
-    job: { schoolUnit: string | null; purpose: Purpose; recipient: string | null; requestedBy: AuditActor },
+    job: {
+      schoolUnit: string | null;
+      purpose: Purpose;
+      recipient: string | null;
+      requestedBy: AuditActor;
+      sections: string[] | null;
+    },
     loss: (e: LossEntry) => void,
     counts: { released: number; withheld: number },
   ): AsyncGenerator<LearnerRecord> {
     const pages = this.pages(kommunCode, job.schoolUnit);
+    // No more than the requester may see: a platform's grant, as its reads through the API.
+    const scope: RecordScope = job.sections ? { sections: new Set(job.sections) } : WHOLE_KOMMUN;
     const decided = async () => {
       const next = await pages.next();
       if (next.done) return undefined;
@@ -65,7 +74,7 @@ export class ExportRecordSource {
           continue;
         }
         counts.released++;
-        yield release.record;
+        yield withinSections(release.record, scope);
       }
     }
   }

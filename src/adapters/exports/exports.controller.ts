@@ -5,7 +5,10 @@ import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validato
 import { KommunCode } from '../../common/http/path-params';
 import { ExportJobResource, ExportJobsService } from './export-jobs.service';
 import type { AccessContext } from '../../auth/access.guard';
-import { Access } from '../../auth/access-context.decorators';
+import { Access, RecordAccess } from '../../auth/access-context.decorators';
+import type { RecordScope } from '../../records/record-scope';
+import { DomainError } from '../../common/problem/domain-error';
+import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import { forbidden } from '../../auth/auth.errors';
 import { Authorize } from '../../auth/authorize.decorator';
 import { actorOfAccess } from '../../auth/access-audit';
@@ -46,7 +49,13 @@ export class ExportsController {
     @Body() dto: StartExportDto,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Access() access: AccessContext,
+    @RecordAccess() scope: RecordScope,
   ): Promise<ExportJobResource> {
+    // No more goes out than the caller may read: one person's records never make an export, a
+    // registrar limited to school units exports one of them, a platform only its granted sections.
+    if (scope.person) throw forbidden();
+    if (scope.schoolUnits && !(dto.schoolUnit && scope.schoolUnits.includes(dto.schoolUnit)))
+      throw forbidden();
     const job = await this.exports.start(
       kommunCode,
       {
@@ -54,6 +63,7 @@ export class ExportsController {
         platformId: exportingPlatform(access, dto.platform),
         schoolUnit: dto.schoolUnit,
         recipient: access.principal.kind === 'platform' ? access.principal.platform : undefined,
+        sections: scope.sections ? [...scope.sections] : undefined,
       },
       actorOfAccess(access),
     );
@@ -63,8 +73,24 @@ export class ExportsController {
 
   @Get(':exportId')
   @Authorize('exports:read')
-  get(@KommunCode() kommunCode: string, @Param('exportId') id: string): Promise<ExportJobResource> {
-    return this.exports.get(kommunCode, id);
+  get(
+    @KommunCode() kommunCode: string,
+    @Param('exportId') id: string,
+    @Access() access: AccessContext,
+  ): Promise<ExportJobResource> {
+    return this.visible(kommunCode, id, access);
+  }
+
+  /** A platform sees only the exports made for it; to it, others do not exist. */
+  private async visible(kommunCode: string, id: string, access: AccessContext): Promise<ExportJobResource> {
+    const job = await this.exports.get(kommunCode, id);
+    if (access.principal.kind === 'platform' && job.disclosure.recipient !== access.principal.platform)
+      throw new DomainError(
+        ADAPTER_PROBLEMS.exportNotFound,
+        'EXPORT.NOT_FOUND',
+        `No export ${id} in this kommun.`,
+      );
+    return job;
   }
 
   @Get(':exportId/file')
@@ -73,7 +99,9 @@ export class ExportsController {
     @KommunCode() kommunCode: string,
     @Param('exportId') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Access() access: AccessContext,
   ): Promise<Readable> {
+    await this.visible(kommunCode, id, access);
     return Readable.from(await this.exports.download(kommunCode, id, reply));
   }
 
@@ -84,7 +112,9 @@ export class ExportsController {
     @KommunCode() kommunCode: string,
     @Param('exportId') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Access() access: AccessContext,
   ): Promise<Readable> {
+    await this.visible(kommunCode, id, access);
     return Readable.from(await this.exports.lossReport(kommunCode, id, reply));
   }
 }
