@@ -281,6 +281,21 @@ describe('read-only SS 12000 API', () => {
         },
       );
     }
+    // Tokens made by hand, with a time that is no time: the token's fault, not a failed query.
+    for (const [list, state] of [
+      ['persons', { m: 'garbage' }],
+      ['organisations', { m: 'garbage' }],
+      ['deletedEntities', { a: 'garbage' }],
+    ] as const) {
+      const crafted = Buffer.from(JSON.stringify({ l: list, ...state })).toString('base64url');
+      expectProblem(
+        await get(`/ss12000/v2/${list}?pageToken=${crafted}`),
+        400,
+        'invalid-cursor',
+        'SS12000.PAGE_TOKEN_INVALID',
+        { errors: [{ parameter: 'pageToken', detail: expect.any(String) }] },
+      );
+    }
     expectProblem(await get('/ss12000/v2/persons?limit=0'), 400, 'validation-failed', 'REQUEST.INVALID', {
       errors: [{ parameter: 'limit', detail: expect.any(String) }],
     });

@@ -149,7 +149,7 @@ export class Ss12000ApiService {
       if (given.length > 0) throw filtersWithToken(given);
       const state = decodePageToken('deletedEntities', q.pageToken);
       cursor = typeof state.c === 'string' ? state.c : undefined;
-      after = typeof state.a === 'string' ? state.a : undefined;
+      after = tokenTime(state.a);
       persons = state.p !== false;
     }
     if (!persons) {
@@ -222,7 +222,7 @@ export class Ss12000ApiService {
     const s = decodePageToken(list, q.pageToken);
     return {
       cursor: typeof s.c === 'string' ? s.c : undefined,
-      modifiedAfter: typeof s.m === 'string' ? s.m : undefined,
+      modifiedAfter: tokenTime(s.m),
       names: s.n === true,
     };
   }
@@ -237,3 +237,14 @@ function toPerson(resource: RecordResource, names: boolean): Ss12000Person {
   const { id, ...rest } = person;
   return { id, meta: { created: resource.createdAt, modified: resource.updatedAt }, ...rest };
 }
+
+/**
+ * A time a page token carries, as the first request gave it. Tokens are not signed: one made by hand
+ * with a time that is no time is the token's fault (400), never a failed query.
+ */
+function tokenTime(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw pageTokenInvalid();
+  return value;
+}
+
