@@ -17,6 +17,29 @@ import { Readable } from 'node:stream';
 const fixture = (adapter: string, file: string) =>
   readFileSync(join(__dirname, '../../src/adapters', adapter, 'fixtures', file));
 
+/** An SS 12000 bundle imported into a kommun of its own, followed to the job's end (100 ms polls). */
+async function ss12000Into(
+  t: TestApp,
+  kommun: string,
+  registrar: Record<string, string>,
+  bundle: unknown,
+  polls = 300,
+) {
+  const started = await request(t.server)
+    .post(`/v1/kommuner/${kommun}/imports?format=ss12000`)
+    .set(registrar)
+    .set('content-type', 'application/json')
+    .serialize((b: unknown) => b as string)
+    .send(JSON.stringify(bundle));
+  expect(started.status).toBe(202);
+  let job = started.body;
+  for (let i = 0; i < polls && ['queued', 'running'].includes(job.state); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    job = (await request(t.server).get(`/v1/kommuner/${kommun}/imports/${job.id}`).set(registrar)).body;
+  }
+  return job;
+}
+
 describe('imports', () => {
   let t: TestApp;
   let kommun: string;
@@ -363,18 +386,7 @@ describe('an import larger than a conversion may hold', () => {
         })),
       },
     };
-    const started = await request(t.server)
-      .post(`/v1/kommuner/${kommun}/imports?format=ss12000`)
-      .set(registrar)
-      .set('content-type', 'application/json')
-      .serialize((b: unknown) => b as string)
-      .send(JSON.stringify(bundle));
-    expect(started.status).toBe(202);
-    let job = started.body;
-    for (let i = 0; i < 300 && ['queued', 'running'].includes(job.state); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      job = (await request(t.server).get(`/v1/kommuner/${kommun}/imports/${job.id}`).set(registrar)).body;
-    }
+    const job = await ss12000Into(t, kommun, registrar, bundle);
     expect(job.counts).toMatchObject({ created: 3, rejected: 0 });
     const records = (await request(t.server).get(`/v1/kommuner/${kommun}/records?limit=10`).set(registrar))
       .body.data;
@@ -407,18 +419,7 @@ describe('an import larger than a conversion may hold', () => {
       },
       persons: { data: persons, pageToken: null },
     };
-    const started = await request(t.server)
-      .post(`/v1/kommuner/${kommun}/imports?format=ss12000`)
-      .set(registrar)
-      .set('content-type', 'application/json')
-      .serialize((b: unknown) => b as string)
-      .send(JSON.stringify(bundle));
-    expect(started.status).toBe(202);
-    let job = started.body;
-    for (let i = 0; i < 1200 && ['queued', 'running'].includes(job.state); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      job = (await request(t.server).get(`/v1/kommuner/${kommun}/imports/${job.id}`).set(registrar)).body;
-    }
+    const job = await ss12000Into(t, kommun, registrar, bundle, 1200);
     expect(job).toMatchObject({ state: 'succeeded', attempts: 1 });
     expect(job.counts).toMatchObject({ created: 80, rejected: 0 });
     const items = await request(t.server)

@@ -209,8 +209,9 @@ export class ExportJobsService implements OnModuleInit {
     return toResource(row);
   }
 
-  async get(kommunCode: string, id: string): Promise<ExportJobResource> {
-    return toResource(await this.find(kommunCode, id));
+  /** `visibleTo`: a platform's name; to it, exports made for another recipient do not exist. */
+  async get(kommunCode: string, id: string, visibleTo?: string): Promise<ExportJobResource> {
+    return toResource(await this.find(kommunCode, id, visibleTo));
   }
 
   /** The kommun's export jobs, newest first (the registrar's list). */
@@ -227,8 +228,13 @@ export class ExportJobsService implements OnModuleInit {
    * Streams the finished file, a piece at a time; a `Link` header points at its loss report (for
    * single-document formats, which have no place for one, the only way it travels).
    */
-  async download(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
-    const job = await this.finished(kommunCode, id);
+  async download(
+    kommunCode: string,
+    id: string,
+    reply: FastifyReply,
+    visibleTo?: string,
+  ): Promise<AsyncGenerator<Buffer>> {
+    const job = await this.finished(kommunCode, id, visibleTo);
     void reply
       .type(job.mediaType!)
       .header('content-length', String(job.size))
@@ -242,8 +248,13 @@ export class ExportJobsService implements OnModuleInit {
   }
 
   /** The complete loss report of a finished export (every entry, as in the bundle), streamed. */
-  async lossReport(kommunCode: string, id: string, reply: FastifyReply): Promise<AsyncGenerator<Buffer>> {
-    await this.finished(kommunCode, id);
+  async lossReport(
+    kommunCode: string,
+    id: string,
+    reply: FastifyReply,
+    visibleTo?: string,
+  ): Promise<AsyncGenerator<Buffer>> {
+    await this.finished(kommunCode, id, visibleTo);
     void reply
       .type('application/json')
       .header('content-disposition', `attachment; filename="loss-report-${id}.json"`);
@@ -313,8 +324,8 @@ export class ExportJobsService implements OnModuleInit {
     }
   }
 
-  private async finished(kommunCode: string, id: string): Promise<ExportRow> {
-    const job = await this.find(kommunCode, id);
+  private async finished(kommunCode: string, id: string, visibleTo?: string): Promise<ExportRow> {
+    const job = await this.find(kommunCode, id, visibleTo);
     if (job.state !== 'succeeded') {
       throw new DomainError(
         ADAPTER_PROBLEMS.exportNotReady,
@@ -348,7 +359,7 @@ export class ExportJobsService implements OnModuleInit {
     return rows[0]?.n ?? 0;
   }
 
-  private async find(kommunCode: string, id: string): Promise<ExportRow> {
+  private async find(kommunCode: string, id: string, visibleTo?: string): Promise<ExportRow> {
     await this.kommuner.assertExists(kommunCode);
     const [row] = isUuid(id)
       ? await this.db.once<ExportRow>(
@@ -356,7 +367,7 @@ export class ExportJobsService implements OnModuleInit {
           sql`SELECT ${COLUMNS} FROM export_jobs WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
         )
       : [];
-    if (!row)
+    if (!row || (visibleTo !== undefined && row.recipient !== visibleTo))
       throw new DomainError(
         ADAPTER_PROBLEMS.exportNotFound,
         'EXPORT.NOT_FOUND',

@@ -7,8 +7,6 @@ import { ExportJobResource, ExportJobsService } from './export-jobs.service';
 import type { AccessContext } from '../../auth/access.guard';
 import { Access, RecordAccess } from '../../auth/access-context.decorators';
 import type { RecordScope } from '../../records/record-scope';
-import { DomainError } from '../../common/problem/domain-error';
-import { ADAPTER_PROBLEMS } from '../adapters.errors';
 import { forbidden } from '../../auth/auth.errors';
 import { Authorize } from '../../auth/authorize.decorator';
 import { actorOfAccess } from '../../auth/access-audit';
@@ -20,6 +18,10 @@ function exportingPlatform(access: AccessContext, asked: string | undefined): st
   if (asked !== undefined && asked !== own) throw forbidden();
   return asked;
 }
+
+/** A platform sees only the exports made for it (it is their recipient); people of the kommun, all. */
+const visibleTo = (access: AccessContext): string | undefined =>
+  access.principal.kind === 'platform' ? access.principal.platform : undefined;
 
 export class StartExportDto {
   @IsOptional()
@@ -78,19 +80,7 @@ export class ExportsController {
     @Param('exportId') id: string,
     @Access() access: AccessContext,
   ): Promise<ExportJobResource> {
-    return this.visible(kommunCode, id, access);
-  }
-
-  /** A platform sees only the exports made for it; to it, others do not exist. */
-  private async visible(kommunCode: string, id: string, access: AccessContext): Promise<ExportJobResource> {
-    const job = await this.exports.get(kommunCode, id);
-    if (access.principal.kind === 'platform' && job.disclosure.recipient !== access.principal.platform)
-      throw new DomainError(
-        ADAPTER_PROBLEMS.exportNotFound,
-        'EXPORT.NOT_FOUND',
-        `No export ${id} in this kommun.`,
-      );
-    return job;
+    return this.exports.get(kommunCode, id, visibleTo(access));
   }
 
   @Get(':exportId/file')
@@ -101,8 +91,7 @@ export class ExportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Access() access: AccessContext,
   ): Promise<Readable> {
-    await this.visible(kommunCode, id, access);
-    return Readable.from(await this.exports.download(kommunCode, id, reply));
+    return Readable.from(await this.exports.download(kommunCode, id, reply, visibleTo(access)));
   }
 
   /** The complete loss report, beside the file (inside it too, for bundles). */
@@ -114,7 +103,6 @@ export class ExportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Access() access: AccessContext,
   ): Promise<Readable> {
-    await this.visible(kommunCode, id, access);
-    return Readable.from(await this.exports.lossReport(kommunCode, id, reply));
+    return Readable.from(await this.exports.lossReport(kommunCode, id, reply, visibleTo(access)));
   }
 }
