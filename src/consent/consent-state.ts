@@ -27,8 +27,15 @@ export interface ConsentVerdict {
   needs: 'pupil' | 'any-guardian' | 'all-guardians' | 'no-guardian';
 }
 
+/**
+ * What of a record decides who may consent and what may go: the pupil (age, civic number, security
+ * marking) and the guardians (custody). The rest of the record never changes a decision, so a bulk
+ * outflow reads only this for deciding.
+ */
+export type DecisionSubject = Pick<LearnerRecord, 'pupil' | 'guardians'>;
+
 /** Age in whole years on `on` (YYYY-MM-DD), from the birth date or else the civic number. */
-export function ageOf(record: LearnerRecord, on: Date): number | undefined {
+export function ageOf(record: DecisionSubject, on: Date): number | undefined {
   const civic = record.pupil.civicNo?.value;
   let birth = record.pupil.birthDate;
   if (!birth && civic && /^[0-9]{12}$/.test(civic)) {
@@ -76,7 +83,7 @@ function grantOf(
  * a grant ends it, as easily as it was given (GDPR Art. 7(3)).
  */
 export function consentVerdict(
-  record: LearnerRecord,
+  record: DecisionSubject,
   policy: ConsentPolicy,
   history: ConsentEvent[],
   purpose: Purpose,
@@ -105,7 +112,7 @@ export function consentVerdict(
 
 /** Who may give or withdraw consent for this pupil now: the pupil from the consent age, else custodians. */
 export function mayConsent(
-  record: LearnerRecord,
+  record: DecisionSubject,
   policy: ConsentPolicy,
   civicNo: string,
   now: Date,

@@ -4,9 +4,10 @@ import { AuditService, type AuditActor } from '../audit/audit.service';
 import type { LearnerRecord } from '../records/learner-record.types';
 import { CATEGORY_NAMES, type Category } from './categories';
 import { ConsentPoliciesService } from './consent-policies.service';
+import type { DecisionSubject } from './consent-state';
 import { ConsentsService } from './consents.service';
 import { decide, DENIAL_TEXTS, type Decision } from './decision-point';
-import { mayDisclose, minimise } from './minimise';
+import { mayDisclose, minimisationLoss, minimise, withheldSections } from './minimise';
 import { LEGAL_BASIS_ARTICLE, LEGAL_BASIS_NAMES, type Purpose } from './purposes';
 
 /** Who is asking, for the audit log. */
@@ -29,6 +30,21 @@ export interface DecisionContext {
 export type Release =
   | { released: true; decision: Decision; record: LearnerRecord; loss: LossEntry[] }
   | { released: false; decision: Decision; loss: LossEntry[] };
+
+/**
+ * What may go of one pupil whose record the caller holds elsewhere (a bulk export hands the text to
+ * its writer thread): the sections to leave out, and what was left out, or nothing at all.
+ */
+export type SectionRelease =
+  | { released: true; decision: Decision; withheld: string[]; loss: LossEntry[] }
+  | { released: false; decision: Decision; loss: LossEntry[] };
+
+/** A pupil as the decision point decides on it: what decides, and which sections hold data. */
+export interface PupilToDecide {
+  id: string;
+  subject: DecisionSubject;
+  held: ReadonlySet<string>;
+}
 
 export interface DisclosurePreview extends Decision {
   explained: {
@@ -64,7 +80,7 @@ export class DecisionPointService {
   /** Decides for each pupil, and audits each decision (outcome allowed if anything may go). */
   async decide(
     kommunCode: string,
-    pupils: ReadonlyArray<{ id: string; record: LearnerRecord }>,
+    pupils: ReadonlyArray<{ id: string; record: DecisionSubject }>,
     purpose: Purpose,
     recipient: string | null,
     context: DecisionContext,
@@ -143,22 +159,47 @@ export class DecisionPointService {
     const out = new Map<string, Release>();
     for (const { id, record } of pupils) {
       const decision = decisions.get(id)!;
-      const minimised = minimise(record, decision);
       out.set(
         id,
         mayDisclose(decision)
-          ? { released: true, decision, ...minimised }
-          : {
-              released: false,
+          ? { released: true, decision, ...minimise(record, decision) }
+          : { released: false, decision, loss: [wholeRecordWithheld(decision)] },
+      );
+    }
+    return out;
+  }
+
+  /**
+   * As `release`, for pupils of whom the caller has read only what decides and which sections hold
+   * data: the same decisions, audits and loss entries, and the sections to leave out of each record.
+   */
+  async releaseSections(
+    kommunCode: string,
+    pupils: ReadonlyArray<PupilToDecide>,
+    purpose: Purpose,
+    recipient: string | null,
+    context: DecisionContext,
+  ): Promise<Map<string, SectionRelease>> {
+    const decisions = await this.decide(
+      kommunCode,
+      pupils.map((p) => ({ id: p.id, record: p.subject })),
+      purpose,
+      recipient,
+      context,
+    );
+    const out = new Map<string, SectionRelease>();
+    for (const { id, held } of pupils) {
+      const decision = decisions.get(id)!;
+      out.set(
+        id,
+        mayDisclose(decision)
+          ? {
+              released: true,
               decision,
-              loss: [
-                {
-                  kind: 'dropped',
-                  source: { pointer: '' },
-                  detail: `The whole record: ${DENIAL_TEXTS[decision.denied.find((x) => x.category === 'identity')?.reason ?? 'not-for-purpose'].en}`,
-                },
-              ],
-            },
+              withheld: withheldSections(decision),
+              loss: minimisationLoss(held, decision),
+            }
+          : { released: false, decision, loss: [wholeRecordWithheld(decision)] },
       );
     }
     return out;
@@ -205,4 +246,10 @@ export class DecisionPointService {
       },
     };
   }
+}
+
+/** The loss entry of a pupil of whom nothing may go. */
+function wholeRecordWithheld(decision: Decision): LossEntry {
+  const reason = decision.denied.find((x) => x.category === 'identity')?.reason ?? 'not-for-purpose';
+  return { kind: 'dropped', source: { pointer: '' }, detail: `The whole record: ${DENIAL_TEXTS[reason].en}` };
 }

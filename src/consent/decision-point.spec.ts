@@ -3,7 +3,14 @@ import type { Category } from './categories';
 import { checkPolicy, DEFAULT_POLICY, type ConsentPolicy } from './consent-policy';
 import type { ConsentEvent } from './consent-state';
 import { basisFor, decide, type Decision } from './decision-point';
-import { minimise, mayDisclose } from './minimise';
+import {
+  minimisationLoss,
+  minimise,
+  mayDisclose,
+  sectionsHeld,
+  withheldSections,
+  withoutSections,
+} from './minimise';
 import type { Purpose } from './purposes';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -294,6 +301,25 @@ describe('the policy decision point', () => {
     ]);
     expect(mayDisclose(d)).toBe(true);
     expect(mayDisclose(run(record, 'thirdParty'))).toBe(false);
+  });
+
+  it('cuts and reports the same from the sections held alone (the bulk export decides without the record)', () => {
+    const record = { ...pupil(), groups: [] } as LearnerRecord;
+    for (const purpose of ['transfer', 'provisioning', 'portability'] as Purpose[]) {
+      const d = run(record, purpose);
+      const withheld = new Set(withheldSections(d));
+      expect(withoutSections(record, withheld)).toEqual(minimise(record, d).record);
+      expect(minimisationLoss(sectionsHeld(record), d)).toEqual(minimise(record, d).loss);
+    }
+    // An empty section loses nothing, so it is no loss entry; it is still cut.
+    expect(sectionsHeld(record).has('groups')).toBe(false);
+    expect(withheldSections(run(record, 'transfer'))).toContain('groups');
+  });
+
+  it('never lets out a field that is no section of the canonical record', () => {
+    const record = { ...pupil(), diagnosis: 'not in the schema' } as unknown as LearnerRecord;
+    const d = run(record, 'portability');
+    expect(Object.keys(minimise(record, d).record)).not.toContain('diagnosis');
   });
 });
 

@@ -1,7 +1,6 @@
-import type { LearnerRecord } from '../records/learner-record.types';
 import { CATEGORIES, type Category } from './categories';
 import type { ConsentPolicy, Marking } from './consent-policy';
-import { ageOf, consentVerdict, type ConsentEvent } from './consent-state';
+import { ageOf, consentVerdict, type ConsentEvent, type DecisionSubject } from './consent-state';
 import type { LegalBasis, Purpose } from './purposes';
 
 /** Why a category may not go: stable codes, each with a Swedish and an English text (DENIAL_TEXTS). */
@@ -34,7 +33,7 @@ export interface Decision {
 }
 
 export interface DecisionInput {
-  record: LearnerRecord;
+  record: DecisionSubject;
   purpose: Purpose;
   recipient: string | null;
   /** The categories asked for; all when absent. */
@@ -70,7 +69,7 @@ export const DENIAL_TEXTS: Readonly<Record<DenialReason, { sv: string; en: strin
   },
 };
 
-const markingOf = (record: LearnerRecord): Marking | undefined =>
+const markingOf = (record: DecisionSubject): Marking | undefined =>
   record.pupil.securityMarking === 'Ingen' ? undefined : record.pupil.securityMarking;
 
 /**

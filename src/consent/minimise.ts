@@ -3,6 +3,11 @@ import type { LearnerRecord } from '../records/learner-record.types';
 import { CATEGORY_OF_SECTION, CATEGORY_NAMES } from './categories';
 import { DENIAL_TEXTS, type Decision } from './decision-point';
 
+type Section = keyof LearnerRecord;
+
+/** Every section of the record, in the canonical order (the loss entries follow it). */
+const SECTIONS = Object.keys(CATEGORY_OF_SECTION) as Section[];
+
 /**
  * The record as the decision lets it go (data minimisation, GDPR Art. 5(1)(c)): the sections of
  * denied categories left out, each listed in the loss report with the reason. Identity is never
@@ -13,25 +18,57 @@ export function minimise(
   record: LearnerRecord,
   decision: Decision,
 ): { record: LearnerRecord; loss: LossEntry[] } {
-  const allowed = new Set(decision.allowed.map((a) => a.category));
-  const reasons = new Map(decision.denied.map((d) => [d.category, d.reason]));
+  return {
+    record: withoutSections(record, new Set(withheldSections(decision))),
+    loss: minimisationLoss(sectionsHeld(record), decision),
+  };
+}
+
+/**
+ * The record without the withheld sections, and without anything that is no section of the canonical
+ * record (fails closed: a field no category governs never goes).
+ */
+export function withoutSections(record: LearnerRecord, withheld: ReadonlySet<string>): LearnerRecord {
   const out: Partial<LearnerRecord> = {};
-  const loss: LossEntry[] = [];
-  for (const [section, value] of Object.entries(record) as [keyof LearnerRecord, unknown][]) {
-    const category = CATEGORY_OF_SECTION[section];
-    if (allowed.has(category) || category === 'identity') {
+  for (const [section, value] of Object.entries(record) as [Section, unknown][])
+    if (Object.hasOwn(CATEGORY_OF_SECTION, section) && !withheld.has(section))
       (out as Record<string, unknown>)[section] = value;
-      continue;
-    }
-    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
-    const reason = reasons.get(category) ?? 'not-for-purpose';
-    loss.push({
-      kind: 'dropped',
-      source: { pointer: `/${section}` },
-      detail: `${CATEGORY_NAMES[category].en}: ${DENIAL_TEXTS[reason].en} (${reason})`,
+  return out as LearnerRecord;
+}
+
+/** The sections a decision keeps back: all of each category it does not allow, never identity. */
+export function withheldSections(decision: Decision): Section[] {
+  const allowed = new Set(decision.allowed.map((a) => a.category));
+  return SECTIONS.filter(
+    (s) => CATEGORY_OF_SECTION[s] !== 'identity' && !allowed.has(CATEGORY_OF_SECTION[s]),
+  );
+}
+
+/**
+ * What the loss report says a decision kept back of a record that holds `held` (its sections with
+ * data: an absent or empty section loses nothing): one entry per section, with the reason.
+ */
+export function minimisationLoss(held: ReadonlySet<string>, decision: Decision): LossEntry[] {
+  const reasons = new Map(decision.denied.map((d) => [d.category, d.reason]));
+  return withheldSections(decision)
+    .filter((section) => held.has(section))
+    .map((section) => {
+      const category = CATEGORY_OF_SECTION[section];
+      const reason = reasons.get(category) ?? 'not-for-purpose';
+      return {
+        kind: 'dropped',
+        source: { pointer: `/${section}` },
+        detail: `${CATEGORY_NAMES[category].en}: ${DENIAL_TEXTS[reason].en} (${reason})`,
+      };
     });
-  }
-  return { record: out as LearnerRecord, loss };
+}
+
+/** The sections of a record that hold data (as `sectionsHeld` in SQL: not absent, not an empty list). */
+export function sectionsHeld(record: LearnerRecord): Set<string> {
+  const held = new Set<string>();
+  for (const [section, value] of Object.entries(record))
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) held.add(section);
+  return held;
 }
 
 /** Whether anything may go at all: the pupil's identity is allowed. */

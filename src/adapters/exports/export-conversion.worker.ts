@@ -4,9 +4,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../../common/problem/domain-error';
 import { Credits, MessageQueue, refusalOf } from '../../jobs/worker-thread';
 import type { LearnerRecord } from '../../records/learner-record.types';
+import { WHOLE_KOMMUN } from '../../records/record-scope';
 import { findAdapter } from '../registry';
 import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.port';
 import { WINDOW, type ExportSpec, type FromWriter, type ToWriter } from './export-thread';
+import { unpackReleased, type ReleasedBatch } from './released-batch';
 
 const LOSSES_PER_MESSAGE = 500;
 const OUTPUT_CHUNK = 256 * 1024;
@@ -16,7 +18,9 @@ async function main(): Promise<void> {
   if (!port) throw new Error('export-conversion.worker runs only as a worker thread');
   const spec = workerData as ExportSpec;
   const post = (message: FromWriter) => port.postMessage(message);
-  const incoming = new MessageQueue<LearnerRecord[]>();
+  const incoming = new MessageQueue<ReleasedBatch>();
+  // No more than the requester may see: a platform's grant, as its reads through the API.
+  const scope = spec.sections ? { sections: new Set(spec.sections) } : WHOLE_KOMMUN;
   const report = new MessageQueue<Buffer>();
   const chunkCredits = new Credits(WINDOW);
   const answers = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void }>();
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
   port.on('message', (message: ToWriter) => {
     switch (message.type) {
       case 'records':
-        return incoming.push(message.records);
+        return incoming.push(message.batch);
       case 'end':
         return incoming.end();
       case 'chunkTaken':
@@ -64,9 +68,10 @@ async function main(): Promise<void> {
     });
 
   async function* records(): AsyncGenerator<LearnerRecord> {
+    // Parsed when the writer comes to them: a batch waits as its bytes, a third of its objects' size.
     for await (const batch of incoming) {
       post({ type: 'recordsTaken' });
-      yield* batch;
+      yield* unpackReleased(batch, scope);
     }
   }
 

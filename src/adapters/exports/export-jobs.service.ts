@@ -289,6 +289,7 @@ export class ExportJobsService implements OnModuleInit {
         options: ctx.options,
         now: now.toISOString(),
         signerIssuer: ctx.signer.issuer,
+        sections: job.sections,
       };
       const output = exportInWorker(spec, records, ctx, this.config.CONVERSION_WORKER_HEAP_MB);
       const file = await this.files.store(kommunCode, id, 'file', output);

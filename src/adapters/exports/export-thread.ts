@@ -11,8 +11,9 @@ import {
   watchWorker,
   type Refusal,
 } from '../../jobs/worker-thread';
-import type { LearnerRecord } from '../../records/learner-record.types';
 import type { ExportContext, KommunSigner, LossEntry } from '../vendor-adapter.port';
+import type { ReleasedRecord } from './export-record.source';
+import { packReleased, type ReleasedBatch } from './released-batch';
 
 /** What the worker needs to know, as plain data. */
 export interface ExportSpec {
@@ -23,6 +24,8 @@ export interface ExportSpec {
   now: string;
   /** The kommun's issuer when a signer is at hand (CLR); signing itself stays on the main thread. */
   signerIssuer?: string;
+  /** The sections the requester was granted (a platform's grant); null: all. */
+  sections: string[] | null;
 }
 
 type SignRequest =
@@ -46,7 +49,7 @@ export type FromWriter =
 
 /** Main → worker. */
 export type ToWriter =
-  | { type: 'records'; records: LearnerRecord[] }
+  | { type: 'records'; batch: ReleasedBatch }
   | { type: 'end' }
   | { type: 'chunkTaken' }
   | { type: 'reportChunk'; data: Uint8Array }
@@ -59,20 +62,26 @@ export const WINDOW = 4;
 const REPORT_CHUNK = 256 * 1024;
 
 /**
- * The adapter's output for these records, written on a worker thread: the chunks as they come.
+ * The adapter's output for these records, written on a worker thread: the chunks as they come. The
+ * records cross as their bytes and are parsed, and cut to what may go, there (released-batch.ts).
  * Losses go to `ctx.loss` in order, `ctx.lossReport` is streamed to the worker when the adapter asks
  * for it, and the kommun's signer signs for it here. Ending the iteration early stops the worker.
  */
 export async function* exportInWorker(
   spec: ExportSpec,
-  records: AsyncIterable<LearnerRecord>,
+  records: AsyncIterable<ReleasedRecord>,
   ctx: ExportContext,
   heapMb: number,
 ): AsyncGenerator<Buffer> {
   const worker = startWorker(__dirname, 'export-conversion.worker', spec, heapMb);
   const output = new MessageQueue<Buffer>();
   const recordCredits = new Credits(WINDOW);
-  const post = (message: ToWriter) => worker.postMessage(message);
+  const post = (message: ToWriter, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+  const send = async (records: ReleasedRecord[]) => {
+    await recordCredits.take();
+    const { batch, buffer } = packReleased(records);
+    post({ type: 'records', batch }, [buffer]);
+  };
   let stopped = false;
 
   worker.on('message', (message: FromWriter) => {
@@ -101,19 +110,15 @@ export async function* exportInWorker(
 
   // Records go over in messages of a hundred, at most WINDOW messages ahead of the writer.
   const feeding = (async () => {
-    let batch: LearnerRecord[] = [];
+    let batch: ReleasedRecord[] = [];
     for await (const record of records) {
       if (stopped) return;
       batch.push(record);
       if (batch.length < RECORDS_PER_MESSAGE) continue;
-      await recordCredits.take();
-      post({ type: 'records', records: batch });
+      await send(batch);
       batch = [];
     }
-    if (batch.length > 0) {
-      await recordCredits.take();
-      post({ type: 'records', records: batch });
-    }
+    if (batch.length > 0) await send(batch);
     post({ type: 'end' });
   })();
   feeding.catch((err: unknown) => output.fail(err));

@@ -2,10 +2,8 @@
 // JSON goes as jsonb's binary input in one buffer per batch that is transferred, not copied: the main
 // thread hands the bytes to PostgreSQL as they are, instead of receiving a kommun's 300 MB of JSON as
 // strings, encoding them again for the wire and collecting them afterwards (a third of its CPU).
+import { JSONB_BINARY_VERSION, jsonbText } from '../../database/jsonb-binary';
 import type { StagedItem } from './import-jobs.repository';
-
-/** jsonb's binary input (PostgreSQL's jsonb_recv): a version byte, then the JSON text in UTF-8. */
-const JSONB_BINARY_VERSION = 1;
 
 /** A staged row as the main thread writes it. */
 export interface StagedRow extends Omit<StagedItem, 'recordJson'> {
@@ -34,9 +32,6 @@ export function packBatch(items: StagedItem[]): { rows: StagedRow[]; buffer: Arr
 /** The JSON text of a row's record (for tests and tools; the service hands the bytes on as they are). */
 export function recordJsonOf(row: StagedRow): string | null {
   if (row.recordJsonb === null) return null;
-  return Buffer.from(
-    row.recordJsonb.buffer,
-    row.recordJsonb.byteOffset + 1,
-    row.recordJsonb.byteLength - 1,
-  ).toString('utf8');
+  const { buffer, byteOffset, byteLength } = row.recordJsonb;
+  return jsonbText(Buffer.from(buffer, byteOffset, byteLength));
 }
