@@ -79,11 +79,11 @@ export class PeerInstance {
 
   /** Stops serving and closes the database; the data stays for a restart. */
   async stop(): Promise<void> {
-    await this.t.close();
+    await within(this.t.close(), 30_000, `instance ${this.label} closing`);
   }
 
   async destroy(): Promise<void> {
-    await this.t.close();
+    await this.stop();
     if (this.database.dataDir) removeDir(this.database.dataDir);
   }
 }
@@ -134,9 +134,17 @@ export class FaultProxy {
   }
 
   /** Resolves once the upstream has answered a held request to a path starting with `prefix`. */
-  async whenHeld(prefix: string): Promise<void> {
-    while (!this.held.some((h) => h.path.startsWith(prefix)))
-      await new Promise<void>((resolve) => this.heldWaiters.push(resolve));
+  async whenHeld(prefix: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.held.some((h) => h.path.startsWith(prefix))) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no held request to ${prefix} answered within ${timeoutMs} ms`);
+      // Woken by an answer, or by the clock so that a hang fails here, named, not as a test timeout.
+      await new Promise<void>((resolve) => {
+        this.heldWaiters.push(resolve);
+        setTimeout(resolve, left).unref();
+      });
+    }
   }
 
   async close(): Promise<void> {
@@ -176,6 +184,19 @@ export class FaultProxy {
     );
     upstream.on('error', () => req.socket.destroy());
     req.pipe(upstream);
+  }
+}
+
+/** `promise`, or an error naming `label` once `ms` have passed: a hang fails where it happens. */
+async function within<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
