@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -39,7 +40,35 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       });
       void reply.status(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
     },
+    clientErrorHandler: answerClientError,
   });
+}
+
+/**
+ * A request Node's parser refuses before Fastify sees it (headers too large, too slow to arrive, not
+ * HTTP): answered as a problem like every other error, then the connection is closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [problem, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          PROBLEMS.headersTooLarge,
+          'HTTP.HEADERS_TOO_LARGE',
+          'The request headers exceed the size this service reads.',
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [PROBLEMS.requestTimeout, 'HTTP.REQUEST_TIMEOUT', 'The request did not arrive in time.']
+        : [PROBLEMS.malformedRequest, 'HTTP.BAD_REQUEST', 'The request is not well-formed HTTP.'];
+  const body = JSON.stringify(problemDocument(problem, code, detail, {}));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 function httpError(statusCode: number, code: string, message: string): Error {
@@ -138,6 +167,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       (err: Error) => done(err, undefined),
     );
   });
+  // Fastify reads text/plain bodies by default; nothing here takes one, and JSON sent as text/plain is
+  // what a foreign page can post without a CORS preflight: refuse it with the rest (415, below).
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', (req, payload, done) => {
     if (isUpload(req)) return done(null, payload);
     readLimited(payload, config.BODY_LIMIT, req.headers['content-length'])

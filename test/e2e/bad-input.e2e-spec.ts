@@ -56,6 +56,19 @@ describe('bad input', () => {
     expect(xml.status).toBe(415);
   });
 
+  it('JSON sent as text/plain is refused, not read (a foreign page can post text/plain without asking)', async () => {
+    const res = await raw(JSON.stringify(sampleRecord('plain')), 'text/plain');
+    expectProblem(res, 415, 'unsupported-media-type', 'HTTP.UNSUPPORTED_MEDIA_TYPE');
+    expectContract(res, 'POST', `${base}/records`);
+  });
+
+  it('headers too large are a problem, not a bare status', async () => {
+    const res = await request(t.server).get(`${base}/records`).set(registrar).set('x-pad', 'x'.repeat(20_000));
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 431, type: expect.stringMatching(/^urn:portabel:problem:/) });
+  });
+
   it('a body over the limit', async () => {
     const res = await raw(JSON.stringify({ pad: 'x'.repeat(70 * 1024) }));
     expectProblem(res, 413, 'payload-too-large', 'HTTP.PAYLOAD_TOO_LARGE');

@@ -23,6 +23,8 @@ export const PROBLEMS = {
   methodNotAllowed: t('method-not-allowed', 405, 'Method not allowed on this resource'),
   payloadTooLarge: t('payload-too-large', 413, 'The request body is too large'),
   unsupportedMediaType: t('unsupported-media-type', 415, 'Unsupported content type'),
+  headersTooLarge: t('headers-too-large', 431, 'The request headers are too large'),
+  requestTimeout: t('request-timeout', 408, 'The request took too long to arrive'),
   kommunNotFound: t('kommun-not-found', 404, 'No such kommun'),
   kommunExists: t('kommun-exists', 409, 'The kommun is already registered'),
   schoolUnitNotFound: t('school-unit-not-found', 404, 'No such school unit'),
