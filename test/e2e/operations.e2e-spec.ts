@@ -65,4 +65,17 @@ describe('operations: health, the contract and its docs', () => {
     expect([...served].filter((r) => !documented.has(r)).sort()).toEqual([]);
     expect([...documented].filter((r) => !served.has(r)).sort()).toEqual([]);
   });
+
+  it('lets every operation that takes a body say how a body is refused (400, 413, 415)', () => {
+    const undeclared: string[] = [];
+    for (const [path, item] of Object.entries(loadOpenApiDocument().paths ?? {})) {
+      for (const [method, op] of Object.entries(item as Record<string, unknown>)) {
+        const operation = op as { requestBody?: unknown; responses?: Record<string, unknown> };
+        if (!operation?.requestBody) continue;
+        for (const status of ['400', '413', '415'])
+          if (!operation.responses?.[status]) undeclared.push(`${method.toUpperCase()} ${path} ${status}`);
+      }
+    }
+    expect(undeclared).toEqual([]);
+  });
 });
