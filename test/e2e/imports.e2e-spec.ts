@@ -141,6 +141,26 @@ describe('imports', () => {
     });
   });
 
+  it('refuses a format that contradicts the platform named with it, pointing at the parameter', async () => {
+    const platform = (await request(t.server).get(`${base}/platforms`).set(registrar)).body.data[0];
+    const before = (await request(t.server).get(`${base}/imports`).set(registrar)).body.data.length;
+    const res = await upload(
+      readFileSync(join(SAMPLES, 'ss12000/person.json')),
+      `platform=${platform.id}&format=oneroster-1.2-csv`,
+    );
+    expectProblem(res, 400, 'validation-failed', 'IMPORT.FORMAT_CONFLICT', {
+      errors: [{ parameter: 'format', detail: expect.stringContaining('ss12000') }],
+    });
+    expectContract(res, 'POST', `${base}/imports`);
+    expect((await request(t.server).get(`${base}/imports`).set(registrar)).body.data).toHaveLength(before);
+    const same = await upload(
+      readFileSync(join(SAMPLES, 'ss12000/person.json')),
+      `platform=${platform.id}&format=ss12000`,
+    );
+    expect(same.status).toBe(202);
+    await finished(same.body.id);
+  });
+
   it('a dry run reports pupil by pupil and writes nothing', async () => {
     const before = (await livePupils()).length;
     const res = await upload(fixture('ss12000', 'ok/bundle.json'), 'format=ss12000&dryRun=true');

@@ -104,6 +104,13 @@ export class ImportJobsService {
   async start(kommunCode: string, body: Readable, req: StartImport): Promise<ImportJobResource> {
     await this.kommuner.assertExists(kommunCode);
     const platform = req.platformId ? await this.platforms.get(kommunCode, req.platformId) : undefined;
+    // The registration names the adapter; a different ?format= is a mistake to point at, not to overrule.
+    if (platform && req.format !== undefined && findAdapter(req.format)?.name !== platform.adapter) {
+      const detail = `Platform ${platform.name} speaks ${platform.adapter}, not ${req.format}: leave out format, or import without the platform.`;
+      throw new DomainError(PROBLEMS.validationFailed, 'IMPORT.FORMAT_CONFLICT', detail, [
+        { parameter: 'format', detail },
+      ]);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'portabel-upload-'));
     try {
       const path = join(dir, 'upload');
