@@ -340,6 +340,28 @@ describe('imports', () => {
       .set(await authAs(t, { role: 'registrar', kommun: other }));
     expectProblem(peek, 404, 'import-not-found', 'IMPORT.NOT_FOUND');
   });
+
+  it('lists imports newest first, page by page, each once', async () => {
+    const all = (await request(t.server).get(`${base}/imports?limit=200`).set(registrar)).body;
+    expect(all.nextCursor).toBeNull();
+    expect(all.data.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const res = await request(t.server)
+        .get(`${base}/imports?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(registrar);
+      expectContract(res, 'GET', `${base}/imports`);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((j: { id: string }) => j.id));
+      cursor = res.body.nextCursor ?? '';
+    } while (cursor);
+    expect(seen).toEqual(all.data.map((j: { id: string }) => j.id));
+    const bad = await request(t.server).get(`${base}/imports?cursor=bm9wZQ`).set(registrar);
+    expectProblem(bad, 400, 'invalid-cursor', 'CURSOR.INVALID', {
+      errors: [{ parameter: 'cursor', detail: expect.any(String) }],
+    });
+  });
 });
 
 describe('an import larger than a conversion may hold', () => {

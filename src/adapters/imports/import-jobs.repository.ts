@@ -163,10 +163,18 @@ export class ImportJobsRepository {
     );
   }
 
-  listJobs(kommunCode: string, limit: number): Promise<ImportJobRow[]> {
+  /**
+   * Newest first, after the job `beforeId` when given. The position is read from that job's own row so
+   * that it keeps created_at to the microsecond (a millisecond in a cursor would skip jobs made in the
+   * same millisecond); a job gone since (purged) ends the list.
+   */
+  listJobs(kommunCode: string, limit: number, beforeId?: string): Promise<ImportJobRow[]> {
+    const after = beforeId
+      ? sql` AND (created_at, id) < (SELECT created_at, id FROM import_jobs WHERE kommun_code = ${kommunCode} AND id = ${beforeId}::uuid)`
+      : sql``;
     return this.db.once<ImportJobRow>(
       kommunCode,
-      sql`SELECT ${JOB_COLUMNS} FROM import_jobs WHERE kommun_code = ${kommunCode} ORDER BY created_at DESC LIMIT ${limit}`,
+      sql`SELECT ${JOB_COLUMNS} FROM import_jobs WHERE kommun_code = ${kommunCode}${after} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
     );
   }
 

@@ -156,9 +156,19 @@ export class ImportJobsService {
     return toImportResource(await this.find(kommunCode, id));
   }
 
-  async list(kommunCode: string, limit: number): Promise<ImportJobResource[]> {
+  async list(
+    kommunCode: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ data: ImportJobResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
-    return (await this.repository.listJobs(kommunCode, limit)).map(toImportResource);
+    const before = decodeCursor('imports', cursor, isUuid);
+    const rows = await this.repository.listJobs(kommunCode, limit + 1, before);
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(toImportResource),
+      nextCursor: rows.length > limit ? encodeCursor('imports', page[page.length - 1].id) : null,
+    };
   }
 
   async items(kommunCode: string, id: string, cursor: string | undefined, limit: number, kind?: StagedKind) {

@@ -62,8 +62,8 @@ export class ImportsController {
   async list(
     @KommunCode() kommunCode: string,
     @Query() query: ListQueryDto,
-  ): Promise<{ data: ImportJobResource[] }> {
-    return { data: await this.imports.list(kommunCode, query.limit) };
+  ): Promise<{ data: ImportJobResource[]; nextCursor: string | null }> {
+    return this.imports.list(kommunCode, query.limit, query.cursor);
   }
 
   @Get(':importId')

@@ -45,6 +45,11 @@ export class ListQueryDto {
   @Min(1)
   @Max(200)
   limit: number = 50;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class ItemsQueryDto {

@@ -80,7 +80,7 @@ export class RegistrarPagesController {
     @Res() reply: FastifyReply,
   ) {
     const ctx = pageContext(request);
-    return sendPage(reply, this.importsPage(ctx, access, await this.imports.list(kommunCode, 50)));
+    return sendPage(reply, this.importsPage(ctx, access, (await this.imports.list(kommunCode, 50)).data));
   }
 
   /**
@@ -139,7 +139,7 @@ export class RegistrarPagesController {
       body.pipe(bb);
     });
     if (!job) {
-      const jobs = await this.imports.list(kommunCode, 50);
+      const jobs = (await this.imports.list(kommunCode, 50)).data;
       return sendPage(reply, this.importsPage(ctx, access, jobs, t(ctx.lang, 'importFileRequired')), 400);
     }
     return redirectAfterPost(reply, `/app/imports/${job.id}`);
