@@ -421,6 +421,27 @@ describe('transfers between two instances', () => {
       await regA()
     ).get(`/v1/kommuner/${a}/transfers?batch=${batch.body.id}&limit=100`);
     const jtis = new Set(fromBatch.body.data.map((t: { jti: string }) => t.jti));
+    // Page by page: the batch's transfers share one creation instant, and the cursor still loses none.
+    const paged: string[] = [];
+    let cursor = '';
+    do {
+      const res = await (
+        await regA()
+      ).get(`/v1/kommuner/${a}/transfers?batch=${batch.body.id}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...res.body.data.map((t: { id: string }) => t.id));
+      cursor = res.body.nextCursor ?? '';
+    } while (cursor);
+    expect(paged).toEqual(fromBatch.body.data.map((t: { id: string }) => t.id));
+    // The receiver's inbox, likewise.
+    const inboxPaged: string[] = [];
+    do {
+      const res = await (
+        await regB()
+      ).get(`/v1/kommuner/${b}/transfers/inbox?state=received&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      inboxPaged.push(...res.body.data.map((i: { id: string }) => i.id));
+      cursor = res.body.nextCursor ?? '';
+    } while (cursor);
+    expect(inboxPaged).toEqual(inbox.body.data.map((i: { id: string }) => i.id));
     const items = inbox.body.data.filter((i: { jti: string }) => jtis.has(i.jti));
     expect(items).toHaveLength(30);
     // Ten one by one, the rest in one call (with one already accepted among them: skipped).
