@@ -121,6 +121,40 @@ describe('imports', () => {
     expect(list.body.data).toHaveLength(1);
   });
 
+  it('changes a registration only as asked: null is refused, not taken as "leave it"', async () => {
+    const [platform] = (await request(t.server).get(`${base}/platforms`).set(admin)).body.data;
+    const path = `${base}/platforms/${platform.id}`;
+    const changed = await request(t.server).patch(path).set(admin).send({ product: 'IST Administration 2' });
+    expectContract(changed, 'PATCH', path);
+    expect(changed.body).toMatchObject({
+      vendor: 'IST',
+      product: 'IST Administration 2',
+      options: platform.options,
+    });
+    for (const field of ['vendor', 'product', 'options']) {
+      const res = await request(t.server)
+        .patch(path)
+        .set(admin)
+        .send({ [field]: null });
+      expectProblem(res, 400, 'validation-failed', 'REQUEST.INVALID', {
+        errors: expect.arrayContaining([expect.objectContaining({ pointer: `/${field}` })]) as never,
+      });
+    }
+    const badOptions = await request(t.server)
+      .patch(path)
+      .set(admin)
+      .send({ options: { organiserCode: '180' } });
+    expectProblem(badOptions, 422, 'invalid-adapter-options', 'PLATFORM.INVALID_OPTIONS', {
+      errors: [{ pointer: '/options/organiserCode', detail: expect.any(String) }],
+    });
+    const after = (await request(t.server).get(path).set(admin)).body;
+    expect(after).toMatchObject({
+      vendor: 'IST',
+      product: 'IST Administration 2',
+      options: platform.options,
+    });
+  });
+
   it('imports the SS 12000 sample person through a platform, in the background', async () => {
     const platform = (await request(t.server).get(`${base}/platforms`).set(registrar)).body.data[0];
     const res = await upload(

@@ -1,6 +1,7 @@
 import type { GradeScale } from '../../records/learner-record.types';
 
-export const GRADE_SCALES: readonly GradeScale[] = ['A-F', 'IG-MVG', 'G-VG', 'Godkänd/Ej godkänd', '1-5'];
+export { GRADE_SCALES } from '../../records/grade-scales';
+import { GRADE_SCALES } from '../../records/grade-scales';
 
 export interface ElmoSchoolUnit {
   name?: string;

@@ -1,6 +1,6 @@
 import type { GradeScale } from '../../records/learner-record.types';
 
-const GRADE_SCALES: readonly GradeScale[] = ['A-F', 'IG-MVG', 'G-VG', 'Godkänd/Ej godkänd', '1-5'];
+import { GRADE_SCALES, SCALE_VALUES } from '../../records/grade-scales';
 
 /** The options a platform registration gives the Google Classroom adapter (see the schema below). */
 export interface ClassroomOptions {
@@ -54,10 +54,23 @@ export const CLASSROOM_OPTIONS_SCHEMA: Record<string, unknown> = {
       description:
         "IANA time zone in which Classroom's timestamps become dates (a grade given 23:30 UTC on 10 June is dated 11 June in Sweden). Default Europe/Stockholm.",
       type: 'string',
+      format: 'time-zone',
       minLength: 1,
       maxLength: 64,
     },
   },
+  // The thresholds name values of the scale in use (A-F when none is given).
+  allOf: GRADE_SCALES.map((scale) => ({
+    if:
+      scale === 'A-F'
+        ? { anyOf: [{ not: { required: ['gradeScale'] } }, { properties: { gradeScale: { const: scale } } }] }
+        : { required: ['gradeScale'], properties: { gradeScale: { const: scale } } },
+    then: {
+      properties: {
+        gradeThresholds: { propertyNames: { enum: SCALE_VALUES[scale].filter((v) => v !== '-') } },
+      },
+    },
+  })),
 };
 
 /** Options as the adapter uses them; the registration has already been validated against the schema. */

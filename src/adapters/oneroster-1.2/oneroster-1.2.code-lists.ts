@@ -1,7 +1,6 @@
 // The fixed correspondences between OneRoster vocabularies and the canonical (SS 12000) ones. Platform
 // options can extend the ones that vary between vendors (grades, scales); these are the defaults.
 import type {
-  GradeScale,
   GroupType,
   GuardianRelation,
   SchoolType,
@@ -67,15 +66,7 @@ export function isGuardianRole(role: string): boolean {
   return role.toLowerCase() in ROLE_TO_RELATION;
 }
 
-/** The values each scale allows; "-" (streck) is where the basis for a grade was missing. */
-export const SCALE_VALUES: Readonly<Record<GradeScale, readonly string[]>> = {
-  'A-F': ['A', 'B', 'C', 'D', 'E', 'F', '-'],
-  'IG-MVG': ['IG', 'G', 'VG', 'MVG', '-'],
-  'G-VG': ['G', 'VG', '-'],
-  'Godkänd/Ej godkänd': ['G', 'EG', 'Godkänd', 'Ej godkänd', '-'],
-  '1-5': ['1', '2', '3', '4', '5', '-'],
-};
-export const GRADE_SCALES = Object.keys(SCALE_VALUES) as GradeScale[];
+export { GRADE_SCALES, SCALE_VALUES } from '../../records/grade-scales';
 
 /** Points per grade (meritvärde, skolförordningen 9 kap.), the numeric `score` of an A–F result. */
 export const MERIT_POINTS: Readonly<Record<string, number>> = { A: 20, B: 17.5, C: 15, D: 12.5, E: 10, F: 0 };

@@ -1,14 +1,21 @@
 // A platform's dialect of OneRoster, as configuration: the options of its registration.
 import type { GradeScale, SchoolType } from '../../records/learner-record.types';
 import { SCHOOL_TYPES } from '../../records/school-types';
-import { GRADE_SCALES, type SchoolPlacement } from './oneroster-1.2.code-lists';
+import { GRADE_SCALES, SCALE_VALUES, type SchoolPlacement } from './oneroster-1.2.code-lists';
 
-const stringMap = (description: string) => ({
+/** A map from the platform's words to ours; `to` says what ours must be, so a typo is refused at registration. */
+const stringMap = (
+  description: string,
+  to: Record<string, unknown> = { type: 'string', minLength: 1, maxLength: 200 },
+) => ({
   type: 'object',
   description,
-  additionalProperties: { type: 'string', minLength: 1, maxLength: 200 },
+  additionalProperties: to,
   maxProperties: 10000,
 });
+const SCHOOL_UNIT_CODE = { type: 'string', pattern: '^[0-9]{8}$' };
+const KOMMUN_CODE = { type: 'string', pattern: '^[0-9]{4}$' };
+const SUBJECT_CODE = { type: 'string', pattern: '^[A-ZÅÄÖ0-9]{1,10}$' };
 
 /** JSON Schema (2020-12) of the options, as GET /v1/adapters shows it. */
 export const ONEROSTER_OPTIONS_SCHEMA: Record<string, unknown> = {
@@ -45,12 +52,19 @@ export const ONEROSTER_OPTIONS_SCHEMA: Record<string, unknown> = {
         },
         scoreScales: stringMap(
           'scoreScale sourcedId or title -> canonical grade scale (A-F, IG-MVG, G-VG, Godkänd/Ej godkänd, 1-5)',
+          { enum: GRADE_SCALES },
         ),
         values: {
           type: 'object',
           description:
             'Per canonical scale, textScore or score -> canonical value, e.g. {"A-F": {"20": "A", "17.5": "B"}}. A–F merit points (20, 17.5, 15, 12.5, 10, 0) are known without this.',
-          additionalProperties: stringMap('source value -> canonical value'),
+          additionalProperties: false,
+          properties: Object.fromEntries(
+            GRADE_SCALES.map((scale) => [
+              scale,
+              stringMap(`source value -> ${scale} value`, { enum: SCALE_VALUES[scale] }),
+            ]),
+          ),
         },
       },
     },
@@ -60,9 +74,15 @@ export const ONEROSTER_OPTIONS_SCHEMA: Record<string, unknown> = {
       properties: {
         schoolUnitCode: stringMap(
           'org sourcedId or identifier -> skolenhetskod (8 digits), for orgs whose identifier is not one',
+          SCHOOL_UNIT_CODE,
         ),
-        organiserCode: stringMap('school org sourcedId -> kommunkod of its organiser (4 digits)'),
-        orgTypeToSchoolType: stringMap('org type (e.g. ext:gymnasium) -> school type (GR, GY, ...)'),
+        organiserCode: stringMap(
+          'school org sourcedId -> kommunkod of its organiser (4 digits)',
+          KOMMUN_CODE,
+        ),
+        orgTypeToSchoolType: stringMap('org type (e.g. ext:gymnasium) -> school type (GR, GY, ...)', {
+          enum: SCHOOL_TYPES,
+        }),
         grades: {
           type: 'object',
           description:
@@ -77,7 +97,10 @@ export const ONEROSTER_OPTIONS_SCHEMA: Record<string, unknown> = {
             },
           },
         },
-        subjects: stringMap('course subjectCode or courseCode -> Skolverket subject code'),
+        subjects: stringMap(
+          'course subjectCode or courseCode -> Skolverket subject code (ämneskod, e.g. MA)',
+          SUBJECT_CODE,
+        ),
       },
     },
     organiserCode: {

@@ -1,4 +1,5 @@
-import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsObject, IsString, Length, Matches } from 'class-validator';
+import { IsOmittable } from '../../common/validation/optional';
 
 export class CreatePlatformDto {
   /** A name unique in the kommun, e.g. "vklass-grundskola". Becomes `source.platform` of imported records. */
@@ -19,23 +20,23 @@ export class CreatePlatformDto {
   @Length(1, 100)
   adapter!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   options?: Record<string, unknown>;
 }
 
 export class UpdatePlatformDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   vendor?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   product?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   options?: Record<string, unknown>;
 }

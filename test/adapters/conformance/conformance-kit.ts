@@ -52,8 +52,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import { checkAdapterOptions } from '../../../src/adapters/adapter-options';
 import { AdapterInputError } from '../../../src/adapters/adapter-input.errors';
 import type { ImportItem, LossEntry, VendorAdapter } from '../../../src/adapters/vendor-adapter.port';
 import type { LearnerRecord } from '../../../src/records/learner-record.types';
@@ -138,11 +137,12 @@ export function declarationProblems(adapter: VendorAdapter, all: readonly Vendor
     problems.push('import without sniff: an upload that names no format never finds it');
   if (adapter.optionsSchema) {
     try {
-      const ajv = new Ajv2020({ strict: false, allErrors: true });
-      addFormats(ajv);
-      const validate = ajv.compile(adapter.optionsSchema);
-      if (!validate(defaultOptions(adapter)))
-        problems.push(`the default options do not fit optionsSchema: ${ajv.errorsText(validate.errors)}`);
+      // The check a registration runs (with the service's own formats, e.g. time-zone).
+      const errors = checkAdapterOptions(adapter, defaultOptions(adapter));
+      if (errors.length)
+        problems.push(
+          `the default options do not fit optionsSchema: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+        );
     } catch (error) {
       problems.push(`optionsSchema does not compile: ${(error as Error).message}`);
     }
