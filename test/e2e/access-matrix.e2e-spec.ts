@@ -176,6 +176,8 @@ describe('access matrix: every route × every role × own and other kommun', () 
     expect(overwrite.body.code).toBe('RECORD.OUTSIDE_SCHOOL_UNITS');
     expect((await limited.delete(`/v1/kommuner/${a}/records/${created.body.id}`)).status).toBe(404);
     expect((await limited.get(`/v1/kommuner/${a}/changes`)).status).toBe(403);
+    // Deletions are changes too: a registrar limited to some units learns of none elsewhere.
+    expect((await limited.get('/ss12000/v2/deletedEntities')).status).toBe(403);
   });
   // Last: allowed deletes in it really delete.
   it('allows and refuses exactly as the policy table says, and never leaks in a refusal', async () => {
