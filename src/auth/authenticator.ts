@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { unauthenticated } from './auth.errors';
+import { PlatformClientsService } from './oauth/platform-clients.service';
 import { ClaimsError, PeopleTokensVerifier } from './people/people-tokens.verifier';
 import type { Principal } from './principal';
 import { AccessTokensService, TokenShapeError } from './tokens/access-tokens.service';
@@ -23,6 +24,7 @@ export class Authenticator {
   constructor(
     private readonly accessTokens: AccessTokensService,
     private readonly people: PeopleTokensVerifier,
+    private readonly clients: PlatformClientsService,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
@@ -30,10 +32,32 @@ export class Authenticator {
     const token = BEARER.exec(authorization)?.[1];
     if (!token) throw unauthenticated('AUTH.TOKEN_INVALID', 'The Authorization header is not a bearer JWT.');
     const cached = this.verified.get(token);
-    if (cached && cached.until > Date.now()) return cached.principal;
-    const { principal, expiresAt } = await this.verify(token);
-    this.verified.set(token, { principal, until: Math.min(expiresAt, Date.now() + CACHE_MS) });
-    return principal;
+    let principal: Principal;
+    if (cached && cached.until > Date.now()) principal = cached.principal;
+    else {
+      const verified = await this.verify(token);
+      principal = verified.principal;
+      this.verified.set(token, { principal, until: Math.min(verified.expiresAt, Date.now() + CACHE_MS) });
+    }
+    return principal.kind === 'platform' ? this.asGrantedNow(principal) : principal;
+  }
+
+  /**
+   * A platform's token is worth what its client is granted now: nothing once the client or the
+   * platform is removed, and no scope the administrator has since taken away. The signature alone
+   * would let it run to its expiry.
+   */
+  private async asGrantedNow(principal: Principal): Promise<Principal> {
+    const grant = principal.platformId
+      ? await this.clients.currentGrant(principal.kommunCode!, principal.platformId)
+      : undefined;
+    if (!grant || grant.platformName !== principal.platform)
+      throw unauthenticated(
+        'AUTH.TOKEN_REVOKED',
+        "The platform's client has been removed: its tokens are no longer valid.",
+      );
+    const scopes = principal.scopes.filter((s) => grant.scopes.includes(s));
+    return scopes.length === principal.scopes.length ? principal : { ...principal, scopes };
   }
 
   private async verify(token: string): Promise<{ principal: Principal; expiresAt: number }> {

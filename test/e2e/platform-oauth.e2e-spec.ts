@@ -323,4 +323,38 @@ describe('platforms sign in with OAuth 2.0 client credentials and private_key_jw
     expectOAuthError(await grant(await assertion({ iss: id, sub: id })), 401, 'invalid_client');
     expectProblem(await admin.get(path), 404, 'platform-client-not-found', 'PLATFORM_CLIENT.NOT_FOUND');
   });
+
+  it('revokes the tokens already issued, at once, when the client or the platform is removed, and narrows them with the grant', async () => {
+    const admin = await as(t, { role: 'admin', kommun });
+    const platform = await admin
+      .post(`/v1/kommuner/${kommun}/platforms`)
+      .send({ name: 'infomentor', vendor: 'InfoMentor', product: 'InfoMentor', adapter: 'ss12000' });
+    const clientPath = `/v1/kommuner/${kommun}/platforms/${platform.body.id}/client`;
+    const id = `${kommun}:${platform.body.id}`;
+    const register = (scopes: string[]) => admin.put(clientPath).send({ jwks: { keys: [key.jwk] }, scopes });
+    const tokenOf = async () =>
+      (await grant(await assertion({ iss: id, sub: id }))).body.access_token as string;
+    const records = (token: string) =>
+      request(t.server).get(`/v1/kommuner/${kommun}/records`).set('authorization', `Bearer ${token}`);
+    const changes = (token: string) =>
+      request(t.server).get(`/v1/kommuner/${kommun}/changes`).set('authorization', `Bearer ${token}`);
+
+    expect((await register(['records:read', 'changes:read'])).status).toBe(200);
+    let token = await tokenOf();
+    expect((await records(token)).status).toBe(200);
+    expect((await changes(token)).status).toBe(200);
+    // A grant narrowed: the token issued before it no longer carries what was taken away.
+    expect((await register(['records:read'])).status).toBe(200);
+    expect((await records(token)).status).toBe(200);
+    expect((await changes(token)).status).toBe(403);
+    // The client removed: its tokens stop working on the next request.
+    expect((await admin.delete(clientPath)).status).toBe(204);
+    expectProblem(await records(token), 401, 'unauthenticated', 'AUTH.TOKEN_REVOKED');
+    // The platform removed (its client goes with it): likewise.
+    expect((await register(['records:read'])).status).toBe(200);
+    token = await tokenOf();
+    expect((await records(token)).status).toBe(200);
+    expect((await admin.delete(`/v1/kommuner/${kommun}/platforms/${platform.body.id}`)).status).toBe(204);
+    expectProblem(await records(token), 401, 'unauthenticated', 'AUTH.TOKEN_REVOKED');
+  });
 });

@@ -35,6 +35,9 @@ const toResource = (r: PlatformRow): PlatformResource => ({
  */
 @Injectable()
 export class PlatformsService {
+  /** Told of each registration removed here, so what rests on it (its client's tokens) ends at once. */
+  private readonly removedListeners = new Set<(kommunCode: string, id: string) => void>();
+
   constructor(
     private readonly db: TenantDb,
     private readonly kommuner: KommunerService,
@@ -103,5 +106,10 @@ export class PlatformsService {
       kommunCode,
       sql`DELETE FROM platforms WHERE kommun_code = ${kommunCode} AND id = ${id}::uuid`,
     );
+    for (const listener of this.removedListeners) listener(kommunCode, id);
+  }
+
+  onRemoved(listener: (kommunCode: string, id: string) => void): void {
+    this.removedListeners.add(listener);
   }
 }

@@ -37,6 +37,18 @@ export interface PlatformClient {
   keys: JWTVerifyGetKey;
 }
 
+/** What a platform's client is granted now: its tokens carry no more than this, whenever issued. */
+export interface PlatformGrant {
+  platformName: string;
+  scopes: readonly string[];
+}
+
+/**
+ * How long a grant read for a token's request is trusted on this instance. A client or platform
+ * removed or narrowed here takes effect at once (the entry is dropped); on other instances within this.
+ */
+const GRANT_CACHE_MS = 5_000;
+
 /**
  * The OAuth clients of platforms (RFC 7523 private_key_jwt): one per platform registration, set by
  * the kommun's administrator with the platform's public keys and the scopes it is granted.
@@ -47,12 +59,36 @@ export class PlatformClientsService {
   private readonly keySets = new LRUCache<string, { updatedAt: number; keys: JWTVerifyGetKey }>({
     max: 1000,
   });
+  // A removed client is remembered too (no grant), so a revoked token costs no query either.
+  private readonly grants = new LRUCache<string, { grant?: PlatformGrant }>({
+    max: 10_000,
+    ttl: GRANT_CACHE_MS,
+  });
 
   constructor(
     private readonly db: TenantDb,
     private readonly platforms: PlatformsService,
     private readonly tokens: AccessTokensService,
-  ) {}
+  ) {
+    platforms.onRemoved((kommunCode, platformId) => this.forget(kommunCode, platformId));
+  }
+
+  /** The client's grant now, or undefined when the client (or its platform) is gone. */
+  async currentGrant(kommunCode: string, platformId: string): Promise<PlatformGrant | undefined> {
+    const clientId = clientIdOf(kommunCode, platformId);
+    const cached = this.grants.get(clientId);
+    if (cached) return cached.grant;
+    const row = await this.row(kommunCode, platformId);
+    const grant = row ? { platformName: row.platformName, scopes: row.scopes } : undefined;
+    this.grants.set(clientId, { grant });
+    return grant;
+  }
+
+  private forget(kommunCode: string, platformId: string): void {
+    const clientId = clientIdOf(kommunCode, platformId);
+    this.keySets.delete(clientId);
+    this.grants.delete(clientId);
+  }
 
   async put(
     kommunCode: string,
@@ -87,7 +123,7 @@ export class PlatformClientsService {
           ON CONFLICT (platform_id) DO UPDATE SET jwks = EXCLUDED.jwks, jwks_uri = EXCLUDED.jwks_uri,
             scopes = EXCLUDED.scopes, updated_at = now()`,
     );
-    this.keySets.delete(clientIdOf(kommunCode, platformId));
+    this.forget(kommunCode, platformId);
     return this.get(kommunCode, platformId);
   }
 
@@ -101,7 +137,7 @@ export class PlatformClientsService {
   async remove(kommunCode: string, platformId: string): Promise<void> {
     await this.get(kommunCode, platformId);
     await this.db.once(kommunCode, sql`DELETE FROM platform_clients WHERE platform_id = ${platformId}::uuid`);
-    this.keySets.delete(clientIdOf(kommunCode, platformId));
+    this.forget(kommunCode, platformId);
   }
 
   /** The client for the token endpoint, or undefined when there is none. */
