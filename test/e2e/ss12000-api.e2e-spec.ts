@@ -191,6 +191,25 @@ describe('read-only SS 12000 API', () => {
       res.body.data.map((o: { id: string }) => o.id),
     );
     expect(next.body.pageToken).toBeNull();
+    // A school unit added between pages, before the position: the next page neither repeats nor skips.
+    const admin = await authAs(t, { role: 'admin', kommun });
+    const putUnit = (code: string, name: string) =>
+      request(t.server)
+        .put(`/v1/kommuner/${kommun}/school-units/${code}`)
+        .set(admin)
+        .send({ name, schoolTypes: ['GR'] });
+    await putUnit('99990001', 'Östra skolan');
+    const page1 = await get('/ss12000/v2/organisations?limit=2');
+    expect(page1.body.data.map((o: { schoolUnitCode?: string }) => o.schoolUnitCode)).toEqual([
+      undefined,
+      '12345678',
+    ]);
+    await putUnit('10000001', 'Norra skolan');
+    const page2 = await get(
+      `/ss12000/v2/organisations?pageToken=${encodeURIComponent(page1.body.pageToken)}`,
+    );
+    expect(page2.body.data.map((o: { schoolUnitCode?: string }) => o.schoolUnitCode)).toEqual(['99990001']);
+    expect(page2.body.pageToken).toBeNull();
   });
 
   it('lists deleted pupils in deletedEntities, and not once they are written again', async () => {

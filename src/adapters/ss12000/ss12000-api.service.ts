@@ -88,8 +88,10 @@ export class Ss12000ApiService {
 
   async organisations(kommunCode: string, q: Ss12000ListQueryDto): Promise<Ss12000Page<Ss12000Organisation>> {
     const state = this.state('organisations', q);
-    const offset = Number(state.cursor ?? 0);
-    if (!Number.isSafeInteger(offset) || offset < 0) throw pageTokenInvalid();
+    // Keyset, not offset: a school unit added or removed between pages shifts nothing. The position is
+    // the last organisation's place in the order (the Huvudman, then school units by code).
+    const position = state.cursor;
+    if (position !== undefined && !/^(0|1:[0-9]{8})$/.test(position)) throw pageTokenInvalid();
     const limit = Math.min(q.limit ?? MAX_ORGANISATIONS_PAGE, MAX_ORGANISATIONS_PAGE);
     const [kommun, units] = await Promise.all([
       this.kommuner.get(kommunCode),
@@ -117,12 +119,16 @@ export class Ss12000ApiService {
     ];
     const after = state.modifiedAfter;
     const matching = after ? all.filter((o) => Date.parse(o.meta!.modified) >= Date.parse(after)) : all;
-    const data = matching.slice(offset, offset + limit);
-    const more = offset + limit < matching.length;
+    const placeOf = (o: Ss12000Organisation) => (o.schoolUnitCode ? `1:${o.schoolUnitCode}` : '0');
+    const rest = matching
+      .sort((x, y) => (placeOf(x) < placeOf(y) ? -1 : 1))
+      .filter((o) => position === undefined || placeOf(o) > position);
+    const data = rest.slice(0, limit);
+    const more = rest.length > limit;
     return {
       data,
       pageToken: more
-        ? encodePageToken('organisations', { c: String(offset + limit), m: after, n: state.names })
+        ? encodePageToken('organisations', { c: placeOf(data[data.length - 1]), m: after, n: state.names })
         : null,
     };
   }
