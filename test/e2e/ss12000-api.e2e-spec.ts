@@ -102,7 +102,7 @@ describe('read-only SS 12000 API', () => {
       securityMarking: 'Ingen',
       enrolments: [
         {
-          enroledAt: { id: schoolUnitId(kommun, '12345678'), displayName: 'Skolenhet 12345678' },
+          enroledAt: { id: schoolUnitId(kommun, '12345678'), displayName: 'Västra skolan' },
           schoolType: 'GR',
           schoolYear: 8,
           startDate: '2019-08-15',

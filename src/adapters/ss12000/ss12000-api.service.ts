@@ -17,7 +17,7 @@ import {
   filtersWithToken,
   pageTokenInvalid,
 } from './ss12000-page-token';
-import { pupilToPersons } from './ss12000.mapper';
+import { pupilToPersons, type ReferenceNames } from './ss12000.mapper';
 import type { Ss12000Organisation, Ss12000Page, Ss12000Person } from './ss12000.types';
 
 /** Records are about 10 KB each as SS 12000 persons: a page stays a few MB at most. */
@@ -64,8 +64,9 @@ export class Ss12000ApiService {
           o.released ? [o.resource] : [],
         )
       : page.data;
+    const names = state.names ? await this.referenceNames(kommunCode) : undefined;
     return {
-      data: released.map((r) => toPerson(r, state.names)),
+      data: released.map((r) => toPerson(r, names)),
       pageToken: page.nextCursor
         ? encodePageToken('persons', { c: page.nextCursor, m: state.modifiedAfter, n: state.names })
         : null,
@@ -82,7 +83,7 @@ export class Ss12000ApiService {
     const resource = (await this.records.get(kommunCode, id, scope)).parsed();
     return toPerson(
       this.outflow.applies(access) ? await this.outflow.one(kommunCode, resource, access) : resource,
-      names,
+      names ? await this.referenceNames(kommunCode) : undefined,
     );
   }
 
@@ -188,6 +189,12 @@ export class Ss12000ApiService {
     };
   }
 
+  /** The names of the school units the kommun has registered (skolenhetskoder are unique nationally). */
+  private async referenceNames(kommunCode: string): Promise<ReferenceNames> {
+    const units = new Map((await this.kommuner.listSchoolUnits(kommunCode)).map((u) => [u.code, u.name]));
+    return { schoolUnit: (_organiserCode, code) => units.get(code) };
+  }
+
   private changes(kommunCode: string, cursor: string | undefined, limit: number) {
     return this.records.changes(kommunCode, { cursor, limit }).catch((err: unknown) => {
       throw asPageTokenError(err);
@@ -234,7 +241,7 @@ export class Ss12000ApiService {
   }
 }
 
-function toPerson(resource: RecordResource, names: boolean): Ss12000Person {
+function toPerson(resource: RecordResource, names: ReferenceNames | undefined): Ss12000Person {
   const { person } = pupilToPersons(
     resource.record,
     { pupil: resource.id, guardian: (g) => guardianRefId(resource.id, g.id) },
@@ -253,4 +260,3 @@ function tokenTime(value: unknown): string | undefined {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw pageTokenInvalid();
   return value;
 }
-

@@ -36,6 +36,14 @@ export interface PersonIds {
   guardian(guardian: Guardian, index: number): string;
 }
 
+/**
+ * Display names for references (expandReferenceNames): the names portabel holds. A reference whose
+ * object has no name here gets none, never a made-up one.
+ */
+export interface ReferenceNames {
+  schoolUnit(organiserCode: string, schoolUnitCode: string): string | undefined;
+}
+
 export interface MappedPupil {
   person: Ss12000Person;
   /** The guardians as persons of their own, in the record's order. */
@@ -76,7 +84,7 @@ export function recordLosses(record: LearnerRecord): LossEntry[] {
 }
 
 /** The pupil as an SS 12000 person, with enrolments and responsibles, and the guardians as persons. */
-export function pupilToPersons(record: LearnerRecord, ids: PersonIds, names = false): MappedPupil {
+export function pupilToPersons(record: LearnerRecord, ids: PersonIds, names?: ReferenceNames): MappedPupil {
   const loss: LossEntry[] = [];
   const { pupil } = record;
   const disclosure = contactDisclosure(pupil.securityMarking);
@@ -168,7 +176,12 @@ function contactOut(c: Contact, role: 'pupil' | 'adult'): Partial<Ss12000Person>
   return out;
 }
 
-function enrolmentOut(e: Enrolment, at: string, loss: LossEntry[], names: boolean): Ss12000Enrolment {
+function enrolmentOut(
+  e: Enrolment,
+  at: string,
+  loss: LossEntry[],
+  names: ReferenceNames | undefined,
+): Ss12000Enrolment {
   const yearly = hasSchoolYears(e.schoolType);
   if (e.schoolYear === null && yearly)
     loss.push({
@@ -185,12 +198,12 @@ function enrolmentOut(e: Enrolment, at: string, loss: LossEntry[], names: boolea
   return {
     enroledAt: ref(
       schoolUnitId(e.organiserCode, e.schoolUnitCode),
-      names ? `Skolenhet ${e.schoolUnitCode}` : undefined,
+      names?.schoolUnit(e.organiserCode, e.schoolUnitCode),
     ),
     schoolType: e.schoolType,
     ...(typeof e.schoolYear === 'number' ? { schoolYear: e.schoolYear } : {}),
     ...(e.programmeCode !== undefined
-      ? { programme: ref(programmeId(e.programmeCode), names ? e.programmeCode : undefined) }
+      ? { programme: ref(programmeId(e.programmeCode)) } // portabel holds the code, not the programme's name
       : {}),
     ...(e.educationCode !== undefined ? { educationCode: e.educationCode } : {}),
     startDate: e.startDate,
