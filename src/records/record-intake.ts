@@ -68,7 +68,7 @@ export function prepareRecord(record: LearnerRecord, provenance: ProvenanceDefau
   // The content as sent, in NFC: a resend of the same JSON is recognised as unchanged. (A resend
   // with its keys in another order counts as a change; sorting every object cost a fifth of ingest.)
   const checkedJson = CHECKED.get(record);
-  const contentHash = sha256Hex(checkedJson ?? JSON.stringify(record));
+  const contentHash = sha256Hex(withoutImportTimes(checkedJson ?? JSON.stringify(record)));
   const row = { sourcePlatform: record.source.platform, sourceId: record.source.id, contentHash };
   // An adapter's records carry provenance on every item already: what is stored is what was checked,
   // and its JSON is the one already made (jsonb keeps no key order, so where provenance sits in the
@@ -81,3 +81,14 @@ export function prepareRecord(record: LearnerRecord, provenance: ProvenanceDefau
     row: { ...row, recordJson: JSON.stringify(stored) },
   };
 }
+
+/**
+ * The record's JSON with every provenance `importedAt` blanked: when an item was imported is not its
+ * content, and an adapter stamps each import's own time on every item, so the same file imported
+ * again would otherwise count every pupil as updated. (In JSON.stringify's text a quote inside a
+ * string is escaped, so the pattern only meets real keys.)
+ */
+export function withoutImportTimes(json: string): string {
+  return json.replace(IMPORTED_AT, '"importedAt":""');
+}
+const IMPORTED_AT = /"importedAt":"[^"]*"/g;

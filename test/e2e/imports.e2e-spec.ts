@@ -192,7 +192,12 @@ describe('imports', () => {
       `platform=${platform.id}&format=ss12000`,
     );
     expect(same.status).toBe(202);
-    await finished(same.body.id);
+    // The same file again: nothing in it changed, so nothing is updated, whatever time it came in.
+    const [before2] = await livePupils();
+    const again = await finished(same.body.id);
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
+    const [after] = await livePupils();
+    expect(after.version).toBe(before2.version);
   });
 
   it('a dry run reports pupil by pupil and writes nothing', async () => {
