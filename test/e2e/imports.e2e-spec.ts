@@ -243,6 +243,17 @@ describe('imports', () => {
     expect((await livePupils()).length).toBe(before);
   });
 
+  it('names a bare CSV upload as the CSV it is, and says what OneRoster CSV needs', async () => {
+    const csv = Buffer.from(
+      'sourcedId,status,dateLastModified,enabledUser,username,givenName,familyName\nelev-1,active,,true,e1,Åsa,Öberg\n',
+    );
+    const res = await upload(csv, 'format=oneroster-1.2', 'text/csv');
+    const job = await finished(res.body.id);
+    expect(job.state).toBe('failed');
+    expect(job.problem.errors).toEqual([expect.objectContaining({ file: 'input.csv' })]);
+    expect(job.problem.detail).toMatch(/zip of its files with manifest\.csv/);
+  });
+
   it('recognises the format from the bytes, and refuses bytes it cannot place', async () => {
     const sniffed = await upload(fixture('ss12000', 'ok/bundle.json'), '');
     expect(sniffed.body.adapter).toBe('ss12000');

@@ -129,7 +129,12 @@ class CsvParser {
           }
           if (closed < 0) {
             this.tooLarge(n - i, cells.length + 1);
-            if (last) throw this.syntax(`a quoted field at line ${this.line} is not closed`);
+            if (last)
+              throw this.syntax(
+                `a quoted field at line ${this.line} is not closed`,
+                this.line,
+                cells.length + 1,
+              );
             break;
           }
           this.tooLarge(value.length, cells.length + 1);
@@ -152,7 +157,11 @@ class CsvParser {
             break;
           }
           if (c === 13 && i + 1 >= n && !last) break;
-          throw this.syntax(`text after the closing quote of a field at line ${this.line + breaks}`);
+          throw this.syntax(
+            `text after the closing quote of a field at line ${this.line + breaks}`,
+            this.line + breaks,
+            cells.length,
+          );
         }
         // The next comma and line break, searched again only once passed (-1: none in the rest).
         if (commaAt >= 0 && commaAt < i) commaAt = s.indexOf(',', i);
@@ -201,8 +210,9 @@ class CsvParser {
       );
   }
 
-  private syntax(detail: string): Error {
-    return inputError(OR_ERRORS.csvSyntax, `${this.file}: ${detail}`, { file: this.file, line: this.line });
+  /** A syntax fault at a line and column (the field's number, as the other CSV errors count). */
+  private syntax(detail: string, line: number, column: number): Error {
+    return inputError(OR_ERRORS.csvSyntax, `${this.file}: ${detail}`, { file: this.file, line, column });
   }
 }
 

@@ -12,7 +12,13 @@ import { badZip, ZipArchive } from './zip-archive';
 
 export async function openRoster(input: AdapterInput, opts: OneRosterOptions): Promise<RosterSource> {
   const head = await readHead(input.path, 8);
-  const file = input.fileName ?? (isZip(head) ? 'input.zip' : 'input.json');
+  const first = firstNonSpace(head);
+  const looksJson = first === 0x7b || first === 0xef || isUtf16(head);
+  const saysCsv = /^text\/csv\b/i.test(input.mediaType ?? '');
+  // Errors name the file; an upload without a name is named by what it is.
+  const file =
+    input.fileName ??
+    (isZip(head) ? 'input.zip' : looksJson ? 'input.json' : saysCsv ? 'input.csv' : 'input');
   const jsonOptions = { maxFieldBytes: opts.maxFieldBytes };
   if (isZip(head)) {
     const zip = await ZipArchive.open(input.path, file);
@@ -35,13 +41,17 @@ export async function openRoster(input: AdapterInput, opts: OneRosterOptions): P
     }
   }
   // A JSON object, possibly behind a UTF-8 BOM; UTF-16 is read to be refused with its place.
-  const first = firstNonSpace(head);
-  if (first === 0x7b || first === 0xef || isUtf16(head))
-    return JsonRosterSource.open([fileDocument(input.path, file)], jsonOptions);
+  if (looksJson) return JsonRosterSource.open([fileDocument(input.path, file)], jsonOptions);
   if (input.fileName?.toLowerCase().endsWith('.zip') || input.mediaType === 'application/zip')
     throw inputError(OR_ERRORS.badZip, `${file} is not a readable zip: it does not begin with a zip header`, {
       file,
     });
+  if (file.toLowerCase().endsWith('.csv'))
+    throw inputError(
+      OR_ERRORS.unrecognised,
+      `${file} is one CSV file: OneRoster CSV is read as a zip of its files with manifest.csv (users.csv alone does not say which file it is, nor carry the orgs and enrolments a pupil needs)`,
+      { file },
+    );
   throw inputError(OR_ERRORS.unrecognised, `${file} is neither a OneRoster CSV zip nor OneRoster JSON`, {
     file,
   });
