@@ -470,6 +470,64 @@ describe('joining a bundle into pupils', () => {
     ]);
   });
 
+  it('reports a group and an attendance it cannot place (no school unit in the input), never drops them silently', async () => {
+    const doc = {
+      organisations: [
+        { id: 'org-1', displayName: 'Friskolan', organisationType: 'Skolenhet', schoolUnitCode: '11112222' },
+        { id: 'org-9', displayName: 'Förvaltningen', organisationType: 'Förvaltning' },
+      ],
+      persons: [
+        {
+          id: 'p-1',
+          givenName: 'Ida',
+          familyName: 'Ek',
+          securityMarking: 'Ingen',
+          enrolments: [
+            { enroledAt: { id: 'org-1' }, schoolType: 'GR', schoolYear: 7, startDate: '2024-08-19' },
+          ],
+        },
+      ],
+      groups: [
+        {
+          id: 'grp-9',
+          displayName: '7X',
+          groupType: 'Klass',
+          organisation: { id: 'org-9' },
+          startDate: '2024-08-19',
+          groupMemberships: [{ person: { id: 'p-1' }, startDate: '2024-08-19' }],
+        },
+      ],
+      activities: [{ id: 'act-9', displayName: 'Matte', organisation: { id: 'org-9' } }],
+      aggregatedAttendance: [
+        {
+          id: 'att-1',
+          student: { id: 'p-1' },
+          activity: { id: 'act-9' },
+          startDate: '2024-08-19',
+          endDate: '2024-12-20',
+          attendanceSum: 100,
+        },
+      ],
+    };
+    const [item] = records(
+      await importJson(doc, 'input.json', { ...ctx, options: { organiserCode: '0180' } }),
+    );
+    expect(item.record.groups ?? []).toEqual([]);
+    expect(item.record.attendance ?? []).toEqual([]);
+    expect(item.loss).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'dropped',
+          detail: expect.stringContaining('the group grp-9 belongs to no organisation'),
+        }),
+        expect.objectContaining({
+          kind: 'dropped',
+          detail: expect.stringContaining('neither its activity nor the entry names'),
+        }),
+      ]),
+    );
+  });
+
   it('uses the registered organiser when the organisation tree names none, and says so', async () => {
     const doc = {
       organisations: [
