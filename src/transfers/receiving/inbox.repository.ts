@@ -120,14 +120,14 @@ export class InboxRepository {
     return rows[0];
   }
 
-  list(
-    kommunCode: string,
-    f: { state?: string; before?: { receivedAt: string; id: string }; limit: number },
-  ): Promise<InboxRow[]> {
+  list(kommunCode: string, f: { state?: string; beforeId?: string; limit: number }): Promise<InboxRow[]> {
     const conditions = [sql`kommun_code = ${kommunCode}`];
     if (f.state) conditions.push(sql`state = ${f.state}`);
-    if (f.before)
-      conditions.push(sql`(received_at, id) < (${f.before.receivedAt}::timestamptz, ${f.before.id}::uuid)`);
+    // The position from the row itself, to the microsecond (see the transfers list).
+    if (f.beforeId)
+      conditions.push(
+        sql`(received_at, id) < (SELECT received_at, id FROM transfer_inbox WHERE kommun_code = ${kommunCode} AND id = ${f.beforeId}::uuid)`,
+      );
     return this.db.once<InboxRow>(
       kommunCode,
       sql`SELECT ${SUMMARY} FROM transfer_inbox WHERE ${new Sql(conditions.map((c) => c.text).join(' AND '))}

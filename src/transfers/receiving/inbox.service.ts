@@ -116,21 +116,17 @@ export class InboxService {
     q: ListInboxQueryDto,
   ): Promise<{ data: InboxItemResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
-    const position = decodeCursor('inbox', q.cursor, (p) => /^[^|]+\|[0-9a-f-]{36}$/.test(p));
-    const [receivedAt, id] = position ? position.split('|') : [];
+    // A cursor is the last item's id (earlier ones carried "time|id": still read).
+    const position = decodeCursor('inbox', q.cursor, (p) => /^([^|]+\|)?[0-9a-f-]{36}$/.test(p));
     const rows = await this.repository.list(kommunCode, {
       state: q.state,
-      before: position ? { receivedAt, id } : undefined,
+      beforeId: position?.split('|').pop(),
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
     return {
       data: page.map(toInboxResource),
-      nextCursor:
-        rows.length > q.limit
-          ? encodeCursor('inbox', `${new Date(last.receivedAt).toISOString()}|${last.id}`)
-          : null,
+      nextCursor: rows.length > q.limit ? encodeCursor('inbox', page[page.length - 1].id) : null,
     };
   }
 

@@ -139,13 +139,17 @@ export class TransfersRepository {
 
   list(
     kommunCode: string,
-    f: { state?: string; batchId?: string; before?: { createdAt: string; id: string }; limit: number },
+    f: { state?: string; batchId?: string; beforeId?: string; limit: number },
   ): Promise<TransferRow[]> {
     const conditions = [sql`kommun_code = ${kommunCode}`];
     if (f.state) conditions.push(sql`state = ${f.state}`);
     if (f.batchId) conditions.push(sql`batch_id = ${f.batchId}::uuid`);
-    if (f.before)
-      conditions.push(sql`(created_at, id) < (${f.before.createdAt}::timestamptz, ${f.before.id}::uuid)`);
+    // The position is read from the row itself: created_at to the microsecond. (A millisecond cursor
+    // skipped the rest of a class, whose transfers share one transaction's now().)
+    if (f.beforeId)
+      conditions.push(
+        sql`(created_at, id) < (SELECT created_at, id FROM transfers WHERE kommun_code = ${kommunCode} AND id = ${f.beforeId}::uuid)`,
+      );
     return this.db.once<TransferRow>(
       kommunCode,
       sql`SELECT ${COLUMNS} FROM transfers WHERE ${new Sql(conditions.map((c) => c.text).join(' AND '))}

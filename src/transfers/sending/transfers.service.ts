@@ -132,22 +132,18 @@ export class TransfersService {
     q: ListTransfersQueryDto,
   ): Promise<{ data: TransferResource[]; nextCursor: string | null }> {
     await this.kommuner.assertExists(kommunCode);
-    const position = decodeCursor('transfers', q.cursor, (p) => /^[^|]+\|[0-9a-f-]{36}$/.test(p));
-    const [createdAt, id] = position ? position.split('|') : [];
+    // A cursor is the last transfer's id (earlier ones carried "time|id": still read).
+    const position = decodeCursor('transfers', q.cursor, (p) => /^([^|]+\|)?[0-9a-f-]{36}$/.test(p));
     const rows = await this.repository.list(kommunCode, {
       state: q.state,
       batchId: q.batch,
-      before: position ? { createdAt, id } : undefined,
+      beforeId: position?.split('|').pop(),
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
     return {
       data: page.map(toTransferResource),
-      nextCursor:
-        rows.length > q.limit
-          ? encodeCursor('transfers', `${new Date(last.createdAt).toISOString()}|${last.id}`)
-          : null,
+      nextCursor: rows.length > q.limit ? encodeCursor('transfers', page[page.length - 1].id) : null,
     };
   }
 
