@@ -149,7 +149,10 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     for (const res of this.open) res.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Keep-alive connections from the instances (idle or mid-request) would hold close() open.
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await within(closed, 10_000, 'fault proxy closing');
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
