@@ -419,8 +419,10 @@ describe('an import larger than a conversion may hold', () => {
 
   // The smallest heap the configuration allows, and a file whose values alone are larger. Persons,
   // grades, placements and attendance would go to the spill file; organisations are held in memory.
+  // On the server its own database: an instance of another test file, with the default heap, would
+  // otherwise take the job from the shared queue and convert it (the CI run of 2026-12-03 saw that).
   beforeAll(async () => {
-    t = await createTestApp({ CONVERSION_WORKER_HEAP_MB: '64' });
+    t = await createTestApp({ CONVERSION_WORKER_HEAP_MB: '64' }, { ownDatabase: 'heap64' });
   });
   afterAll(() => t.close());
 

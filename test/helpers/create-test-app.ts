@@ -5,7 +5,13 @@ import request from 'supertest';
 import { createApp, RunningApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/env.schema';
 import { authAs } from './auth';
-import { freshEmbeddedDir, removeDir, serverUrl } from './test-database';
+import {
+  dropServerDatabase,
+  freshEmbeddedDir,
+  freshServerDatabase,
+  removeDir,
+  serverUrl,
+} from './test-database';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -15,12 +21,25 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /**
+   * On the server, a database of its own with this name's suffix instead of the shared test
+   * database: the other test files' instances share that one's job queue and would run this
+   * instance's jobs with their configuration. (Embedded, every instance has its own anyway.)
+   */
+  ownDatabase?: string;
+}
+
 /**
  * The real application (same module, same configureApp as production) on a real database: a copy of
  * the migrated embedded template, or the PostgreSQL server named by DATABASE_URL.
  */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const url = serverUrl();
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const shared = serverUrl();
+  const url = shared && options.ownDatabase ? await freshServerDatabase(shared, options.ownDatabase) : shared;
   const dataDir = url ? undefined : freshEmbeddedDir('app');
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -39,6 +58,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     close: async () => {
       await running.close();
       if (dataDir) removeDir(dataDir);
+      if (shared && url !== shared) await dropServerDatabase(shared, url!);
     },
   };
 }

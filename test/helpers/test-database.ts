@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import { MIGRATIONS } from '../../migrations';
 
 /** Test databases live here (git-ignored); the template is a migrated embedded database to copy. */
@@ -42,4 +43,32 @@ export function freshEmbeddedDir(label: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A database of its own on the server, `<test database>_<label>`, made empty (the app migrates it at
+ * start): for an instance whose jobs must not be run by the other test files' instances, which share
+ * the test database and so its job queue.
+ */
+export async function freshServerDatabase(url: string, label: string): Promise<string> {
+  const target = new URL(url);
+  const name = `${target.pathname.slice(1)}_${label}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  await onServer(url, [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+/** Drops a database freshServerDatabase made, connected to the test database `url` it was made from. */
+export async function dropServerDatabase(url: string, own: string): Promise<void> {
+  await onServer(url, [`DROP DATABASE IF EXISTS ${new URL(own).pathname.slice(1)} WITH (FORCE)`]);
+}
+
+async function onServer(url: string, statements: string[]): Promise<void> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    for (const sql of statements) await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }

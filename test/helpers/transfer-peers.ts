@@ -6,7 +6,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { Client } from 'pg';
 import request from 'supertest';
 import { createApp, type RunningApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/env.schema';
@@ -14,7 +13,7 @@ import type { LearnerRecord } from '../../src/records/learner-record.types';
 import { authAs } from './auth';
 import type { TestApp } from './create-test-app';
 import { sampleRecord } from './sample-record';
-import { freshEmbeddedDir, removeDir, serverUrl } from './test-database';
+import { freshEmbeddedDir, freshServerDatabase, removeDir, serverUrl } from './test-database';
 
 /** A port free now (the OS picks it), so an instance can be restarted on the same one. */
 export function freePort(): Promise<number> {
@@ -86,22 +85,6 @@ export class PeerInstance {
     await this.stop();
     if (this.database.dataDir) removeDir(this.database.dataDir);
   }
-}
-
-/** The server's database for a second instance: `<test database>_<label>`, made empty and migrated at start. */
-async function freshServerDatabase(url: string, label: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1)}_${label}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  target.pathname = `/${name}`;
-  return target.toString();
 }
 
 /**
