@@ -6,7 +6,7 @@ export interface AdapterResource {
   name: string;
   version: string;
   title: string;
-  import: { mediaTypes: string[]; sections: string[] } | null;
+  import: { mediaTypes: string[]; sections: string[]; accumulates: readonly string[] } | null;
   export: { mediaTypes: string[]; sections: string[]; fileExtension: string | null } | null;
   optionsSchema: Record<string, unknown> | null;
 }
@@ -22,7 +22,9 @@ export class AdaptersController {
         name: a.name,
         version: a.version,
         title: a.title,
-        import: a.import ? { mediaTypes: a.mediaTypes.import, sections: a.reads } : null,
+        import: a.import
+          ? { mediaTypes: a.mediaTypes.import, sections: a.reads, accumulates: a.accumulates ?? [] }
+          : null,
         export: a.export
           ? {
               mediaTypes: a.mediaTypes.export,

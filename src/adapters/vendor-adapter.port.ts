@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FieldError } from '../common/problem/domain-error';
+import type { AccumulatingSection } from '../records/accumulating-sections';
 import type { LearnerRecord } from '../records/learner-record.types';
 
 /**
@@ -140,6 +141,11 @@ export interface VendorAdapter {
   /** Sections it can fill on import, and carry on export. */
   reads: RecordSection[];
   writes: RecordSection[];
+  /**
+   * Sections it reads whose items come one at a time (credentials, statements): a delta import adds
+   * its items to what earlier imports from the platform brought (see accumulating-sections.ts).
+   */
+  accumulates?: readonly AccumulatingSection[];
   /** JSON Schema (2020-12) of its options in a platform registration, if it takes any. */
   optionsSchema?: Record<string, unknown>;
   /**

@@ -83,12 +83,13 @@ export function prepareRecord(record: LearnerRecord, provenance: ProvenanceDefau
 }
 
 /**
- * The record's JSON with every provenance `importedAt` blanked: when an item was imported is not its
- * content, and an adapter stamps each import's own time on every item, so the same file imported
- * again would otherwise count every pupil as updated. (In JSON.stringify's text a quote inside a
- * string is escaped, so the pattern only meets real keys.)
+ * The record's JSON with every provenance `importedAt` and verification `checkedAt` blanked: when an
+ * item was imported, or a credential in it verified, is not its content, and an adapter stamps each
+ * import's own time on every item (and the CLR adapter verifies each credential anew), so the same
+ * file imported again would otherwise count every pupil as updated. (In JSON.stringify's text a
+ * quote inside a string is escaped, so the pattern only meets real keys.)
  */
 export function withoutImportTimes(json: string): string {
-  return json.replace(IMPORTED_AT, '"importedAt":""');
+  return json.replace(IMPORT_TIMES, '"$1":""');
 }
-const IMPORTED_AT = /"importedAt":"[^"]*"/g;
+const IMPORT_TIMES = /"(importedAt|checkedAt)":"[^"]*"/g;

@@ -52,6 +52,7 @@ export const clrAdapter: VendorAdapter = {
   title: '1EdTech CLR 2.0 / Open Badges 3.0 (VC-JWT)',
   mediaTypes: { import: ['application/vc+jwt', 'application/json'], export: ['application/vc+jwt'] },
   reads: ['achievements'],
+  accumulates: ['achievements'],
   writes: ['pupil', 'grades', 'achievements'],
   optionsSchema: {
     type: 'object',

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Sql, sql } from '../../database/sql';
 import { TenantDb, TenantTx } from '../../database/tenant-db';
+import { accumulate, type AccumulatingSection } from '../../records/accumulating-sections';
+import type { LearnerRecord } from '../../records/learner-record.types';
 import type { StagedRow } from './staged-batch';
 
 export type ImportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'refused';
@@ -66,6 +68,8 @@ const JOB_COLUMNS =
   finished_at AS "finishedAt", updated_at AS "updatedAt"`);
 
 const CHUNK = 1024 * 1024;
+/** Pupils merged at a time: each holds a staged and a live record in memory. */
+const ACCUMULATE_BATCH = 100;
 
 /** SQL of import jobs: the job row, its file, its staging area and the final, atomic apply. */
 @Injectable()
@@ -235,6 +239,51 @@ export class ImportJobsRepository {
         [kommunCode, id, items[items.length - 1].seq],
       );
     });
+  }
+
+  /**
+   * For an adapter whose sections accumulate, a delta import's staged pupils are made whole before
+   * the plan: each takes the live record's items it does not bring again (accumulating-sections.ts),
+   * so what the plan counts and apply writes is the merged record. A pupil with nothing new is staged
+   * as the live record's hash, and counts as unchanged; one whose sections would overflow is
+   * rejected. The live rows are locked: two imports of one platform concluding at once add up, the
+   * second merging onto what the first wrote.
+   */
+  async accumulate(tx: TenantTx, job: ImportJobRow, sections: readonly AccumulatingSection[]): Promise<void> {
+    for (let after = 0; ;) {
+      const rows = await tx.query<{
+        seq: number;
+        record: LearnerRecord;
+        live: LearnerRecord;
+        liveHash: string;
+      }>(
+        `SELECT st.seq, st.record, lr.record AS live, lr.content_hash AS "liveHash"
+           FROM import_staging st
+           JOIN learner_records lr ON lr.kommun_code = $2 AND lr.source_platform = $3 AND lr.source_id = st.source_id
+                                  AND lr.deleted_at IS NULL
+          WHERE st.job_id = $1 AND st.kind = 'record' AND st.seq > $4
+          ORDER BY st.seq LIMIT ${ACCUMULATE_BATCH}
+          FOR UPDATE OF lr`,
+        [job.id, job.kommunCode, job.sourcePlatform, after],
+      );
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].seq;
+      const updates = rows.map(({ seq, record, live, liveHash }) => {
+        const outcome = accumulate(record, live, sections);
+        if (outcome.kind === 'tooMany') return { seq, kind: 'rejected', errors: outcome.errors };
+        if (outcome.kind === 'unchanged') return { seq, kind: 'record', hash: liveHash };
+        return { seq, kind: 'record', hash: outcome.contentHash, record: outcome.record };
+      });
+      // An unchanged pupil keeps its staged record: the plan and apply go by the hash.
+      await tx.query(
+        `UPDATE import_staging st
+            SET kind = u.kind, content_hash = u.hash, errors = coalesce(u.errors, st.errors),
+                record = CASE WHEN u.kind = 'rejected' THEN NULL ELSE coalesce(u.record, st.record) END
+           FROM jsonb_to_recordset($2::jsonb) AS u(seq int, kind text, hash text, record jsonb, errors jsonb)
+          WHERE st.job_id = $1 AND st.seq = u.seq`,
+        [job.id, JSON.stringify(updates)],
+      );
+    }
   }
 
   /** What applying the staged items would do, pupil by pupil, counted. */

@@ -14,6 +14,7 @@ import { JobQueue } from '../../jobs/job-queue.service';
 import { KommunerService } from '../../kommuner/kommuner.service';
 import { processHeapFlagMb } from '../../jobs/worker-thread';
 import { ADAPTER_PROBLEMS } from '../adapters.errors';
+import { findAdapter } from '../registry';
 import type { ConversionSpec } from './conversion';
 import { convertInWorker } from './conversion-thread';
 import { ImportJobRow, ImportJobsRepository } from './import-jobs.repository';
@@ -143,6 +144,10 @@ export class ImportRunner implements OnModuleInit, OnApplicationBootstrap {
         [job.id],
       );
       if (current?.state !== 'running') return 0; // another attempt concluded it meanwhile
+      // A snapshot is the platform's whole set: its pupils' sections are replaced, never added to.
+      const accumulating = findAdapter(job.adapter)?.accumulates ?? [];
+      if (job.mode === 'delta' && accumulating.length > 0)
+        await this.repository.accumulate(tx, job, accumulating);
       const plan = await this.repository.plan(tx, job);
       const counts = {
         created: plan.created,

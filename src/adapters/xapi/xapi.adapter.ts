@@ -50,6 +50,7 @@ export const xapiAdapter: VendorAdapter = {
   title: 'xAPI 1.0.3 statements',
   mediaTypes: { import: ['application/json'], export: ['application/json'] },
   reads: ['evidence'],
+  accumulates: ['evidence'],
   writes: ['evidence'],
   optionsSchema: {
     type: 'object',
