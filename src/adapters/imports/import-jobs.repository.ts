@@ -246,10 +246,15 @@ export class ImportJobsRepository {
    * the plan: each takes the live record's items it does not bring again (accumulating-sections.ts),
    * so what the plan counts and apply writes is the merged record. A pupil with nothing new is staged
    * as the live record's hash, and counts as unchanged; one whose sections would overflow is
-   * rejected. The live rows are locked: two imports of one platform concluding at once add up, the
-   * second merging onto what the first wrote.
+   * rejected. Two imports of one platform concluding at once add up, the second merging onto what
+   * the first wrote: they take turns (a lock of the platform, held to the commit), which also covers
+   * a pupil both bring for the first time; the live rows are locked against other writers.
    */
   async accumulate(tx: TenantTx, job: ImportJobRow, sections: readonly AccumulatingSection[]): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('import-accumulate:' || $1 || ':' || $2, 0))`,
+      [job.kommunCode, job.sourcePlatform],
+    );
     for (let after = 0; ;) {
       const rows = await tx.query<{
         seq: number;
