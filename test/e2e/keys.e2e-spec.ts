@@ -440,11 +440,15 @@ describe('kommun keys under a wrong master key', () => {
     for (const app of opened.reverse()) await app.close();
   });
 
-  /** Another start of the service on the same database (the embedded one is reopened from its directory). */
+  /**
+   * Another start of the service on the same database (the embedded one is reopened from its
+   * directory; on the server, the database of its own the first start made).
+   */
   const restart = async (previous: TestApp, masterKey?: string): Promise<TestApp> => {
     await previous.running.close();
     const next = await createTestApp({
       DATA_DIR: previous.config.DATA_DIR,
+      ...(previous.config.DATABASE_URL ? { DATABASE_URL: previous.config.DATABASE_URL } : {}),
       ...(masterKey ? { MASTER_KEY: masterKey } : {}),
     });
     opened.push(next);
@@ -452,7 +456,9 @@ describe('kommun keys under a wrong master key', () => {
   };
 
   it('starts, serves public keys, and refuses to sign with a clear 503 problem until the key is back', async () => {
-    const first = await createTestApp();
+    // On the server a database of its own: under the wrong key, an instance sharing the test database
+    // would take other test files' signing jobs from the shared queue and fail them.
+    const first = await createTestApp({}, { ownDatabase: 'masterkey' });
     opened.push(first);
     const k = await createKommun(first, 'Huvudnyckelkommun');
     await first.app.get(KeysService).ensureKeys(k);

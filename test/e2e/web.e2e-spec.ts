@@ -54,7 +54,12 @@ describe('web pages: session, CSRF, CSP and access', () => {
   });
 
   it('marks the cookie Secure with the __Host- prefix behind HTTPS', async () => {
-    const https = await createTestApp({ PUBLIC_BASE_URL: 'https://portabel.example.se' });
+    // Its own database on the server: with another base URL (the issuer and key ids of what it signs),
+    // it must not take other test files' jobs from the shared queue.
+    const https = await createTestApp(
+      { PUBLIC_BASE_URL: 'https://portabel.example.se' },
+      { ownDatabase: 'https' },
+    );
     try {
       const start = await request(https.server).get('/app/sign-in?idp=0');
       const pending = [start.headers['set-cookie']].flat()[0];
@@ -98,15 +103,12 @@ describe('web pages: session, CSRF, CSP and access', () => {
     const again = await request(t.server).get(`${cb.pathname}${cb.search}`).set('cookie', pending);
     expect(again.status).toBe(400);
     // The code without the PKCE verifier is refused by the provider's token endpoint.
-    const token = await request(t.server)
-      .post('/dev-idp/oauth2/token')
-      .type('form')
-      .send({
-        grant_type: 'authorization_code',
-        code: 'x',
-        redirect_uri: params.redirect_uri,
-        client_id: params.client_id,
-      });
+    const token = await request(t.server).post('/dev-idp/oauth2/token').type('form').send({
+      grant_type: 'authorization_code',
+      code: 'x',
+      redirect_uri: params.redirect_uri,
+      client_id: params.client_id,
+    });
     expect(token.status).toBe(400);
     expect(token.body.error).toBe('invalid_grant');
   });
