@@ -1,4 +1,4 @@
-import { accumulate } from './accumulating-sections';
+import { accumulate, PLACEHOLDER_NAME } from './accumulating-sections';
 import type { Evidence, LearnerRecord } from './learner-record.types';
 
 const provenance = (importedAt: string) => ({
@@ -60,6 +60,21 @@ describe('accumulate', () => {
   it('replaces the sections that do not accumulate: the pupil as the latest import says', () => {
     const outcome = accumulate(record([evidence('a')], 'Alvina'), record([evidence('a')]), ['evidence']);
     expect(outcome.kind === 'merged' && outcome.record.pupil.givenName).toBe('Alvina');
+  });
+
+  it('keeps the name an earlier import gave over a placeholder, and takes a new name', () => {
+    const nameless = record([evidence('b')], PLACEHOLDER_NAME);
+    nameless.pupil.familyName = PLACEHOLDER_NAME;
+    const outcome = accumulate(nameless, record([evidence('a')]), ['evidence']);
+    expect(outcome.kind === 'merged' && outcome.record.pupil).toMatchObject({
+      givenName: 'Alva',
+      familyName: 'Berg',
+    });
+    expect(
+      accumulate(record([evidence('a')], PLACEHOLDER_NAME), record([evidence('a')]), ['evidence']),
+    ).toEqual({
+      kind: 'unchanged',
+    });
   });
 
   it('refuses a pupil whose section would hold more than a record may, pointing at it', () => {

@@ -10,6 +10,12 @@ import { withoutImportTimes } from './record-intake';
  */
 export type AccumulatingSection = 'achievements' | 'evidence';
 
+/**
+ * The name an adapter gives a pupil its format does not name (with a `defaulted` loss entry). An
+ * import that only has this keeps the name an earlier import gave.
+ */
+export const PLACEHOLDER_NAME = 'Okänd';
+
 /** The most items a record may hold in each section (the schema's maxItems). */
 const MAX_ITEMS: Readonly<Record<AccumulatingSection, number>> = { achievements: 1000, evidence: 5000 };
 
@@ -31,16 +37,18 @@ export type Accumulated =
 /**
  * The record `incoming` makes of `live` (the pupil's record from the same platform): the incoming
  * record, whose accumulating sections are the live items in their order, each replaced by the
- * incoming item with its key if there is one, then the incoming items new to it. When that is what
- * the live record says already, the outcome is `unchanged` (provenance's import times are not
- * content, and key order is not either).
+ * incoming item with its key if there is one, then the incoming items new to it; a placeholder name
+ * does not replace a name. When that is what the live record says already, the outcome is
+ * `unchanged` (provenance's import times are not content, and key order is not either).
  */
 export function accumulate(
   incoming: LearnerRecord,
   live: LearnerRecord,
   sections: readonly AccumulatingSection[],
 ): Accumulated {
-  const merged: LearnerRecord = { ...incoming };
+  const merged: LearnerRecord = { ...incoming, pupil: { ...incoming.pupil } };
+  for (const name of ['givenName', 'familyName'] as const)
+    if (merged.pupil[name] === PLACEHOLDER_NAME && live.pupil[name]) merged.pupil[name] = live.pupil[name];
   const errors: FieldError[] = [];
   for (const section of sections) {
     const key = ITEM_KEY[section] as (item: unknown) => string;

@@ -1,4 +1,5 @@
 // One received credential (a CLR, or a single Open Badges 3.0 credential) -> one pupil's record.
+import { PLACEHOLDER_NAME } from '../../records/accumulating-sections';
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../../common/problem/domain-error';
 import { isValidSwedishCivicNo } from '../../records/civic-number';
@@ -19,7 +20,8 @@ const MAX_IDENTIFIER = 256;
 export const MAX_NESTED_CREDENTIALS = 999;
 
 /** Placeholder for a name the credential does not give; the loss report says it was defaulted. */
-export const UNKNOWN_NAME = 'Okänd';
+/** Where the format does not name the pupil (an earlier import's name is kept over it). */
+export const UNKNOWN_NAME = PLACEHOLDER_NAME;
 
 /** Which pupil a credential belongs to, when the credential cannot say (options of the import). */
 export interface ClrImportOptions {

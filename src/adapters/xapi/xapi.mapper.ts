@@ -1,4 +1,5 @@
 // xAPI statements <-> the evidence section of the canonical record. Pure functions.
+import { PLACEHOLDER_NAME } from '../../records/accumulating-sections';
 import { canonicalJson, sha256Hex } from '../../records/record-content';
 import type { Evidence, LearnerRecord, Provenance, Pupil } from '../../records/learner-record.types';
 import type { Location, LossEntry } from '../vendor-adapter.port';
@@ -8,7 +9,8 @@ export const XAPI_ADAPTER_NAME = 'xapi';
 export const XAPI_ADAPTER_VERSION = '1.0.0';
 
 /** Placeholder for a name no statement gives; the loss report says it was defaulted. */
-export const UNKNOWN_NAME = 'Okänd';
+/** Where the format does not name the pupil (an earlier import's name is kept over it). */
+export const UNKNOWN_NAME = PLACEHOLDER_NAME;
 
 type Json = Record<string, unknown>;
 
